@@ -1,0 +1,78 @@
+// SqlClient over embedded PGlite: one in-process connection, on disk or in memory. COPY goes
+// through PGlite's /dev/blob device, in batches so memory stays bounded.
+import { PGlite, type Transaction } from "@electric-sql/pglite";
+import { type CopyRow, type SqlClient, decodeCopyStream, encodeCopyRow, quoteIdent, typeParsers } from "./sql-client";
+
+const COPY_BATCH_CHARS = 8 << 20;
+
+export async function createPgliteClient(dataDir?: string): Promise<SqlClient> {
+  const db = await PGlite.create(dataDir, { parsers: typeParsers });
+  await db.exec("SET TIME ZONE 'UTC'");
+  return wrap(db, db);
+}
+
+type Target = PGlite | Transaction;
+
+function wrap(db: PGlite, target: Target): SqlClient {
+  const inTransaction = target !== db;
+  const client: SqlClient = {
+    engine: "pglite",
+    async query<R>(text: string, params?: readonly unknown[]) {
+      const result = await target.query<R>(text, params as unknown[] | undefined);
+      return result.rows;
+    },
+    async exec(text) {
+      await target.exec(text);
+    },
+    async transaction(fn) {
+      if (inTransaction) return fn(client);
+      return db.transaction((tx) => fn(wrap(db, tx)));
+    },
+    async copyIn(table, columns, rows) {
+      const sql = `COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(", ")}) FROM '/dev/blob'`;
+      let batch: string[] = [];
+      let chars = 0;
+      let count = 0;
+      const flush = async () => {
+        if (batch.length === 0) return;
+        await target.query(sql, [], { blob: new Blob(batch) });
+        batch = [];
+        chars = 0;
+      };
+      for await (const row of rows as AsyncIterable<CopyRow>) {
+        const line = encodeCopyRow(row);
+        batch.push(line);
+        chars += line.length;
+        count++;
+        if (chars >= COPY_BATCH_CHARS) await flush();
+      }
+      await flush();
+      return count;
+    },
+    copyOut(query) {
+      return {
+        async *[Symbol.asyncIterator]() {
+          const result = await target.query(`COPY (${query}) TO '/dev/blob'`);
+          if (!result.blob) return;
+          yield* decodeCopyStream(textChunks(result.blob));
+        },
+      };
+    },
+    async close() {
+      if (!inTransaction) await db.close();
+    },
+  };
+  return client;
+}
+
+async function* textChunks(blob: Blob): AsyncIterable<string> {
+  const decoder = new TextDecoder();
+  const reader = blob.stream().getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    yield decoder.decode(value, { stream: true });
+  }
+  const tail = decoder.decode();
+  if (tail) yield tail;
+}
