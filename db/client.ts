@@ -61,3 +61,8 @@ export async function closeDb(): Promise<void> {
   holder.__fifoDb = undefined;
   if (pending) await (await pending).close();
 }
+
+/** Makes getDb() return this client: tests and scripts that opened their own database. */
+export function setDb(db: SqlClient | undefined): void {
+  holder.__fifoDb = db ? Promise.resolve(db) : undefined;
+}

@@ -29,7 +29,7 @@ export async function createCliDatabase(): Promise<CliDatabase> {
   return {
     env,
     use: async (fn) => {
-      const db = await openDatabase(env as NodeJS.ProcessEnv);
+      const db = await openDatabase(env as unknown as NodeJS.ProcessEnv);
       try {
         return await fn(db);
       } finally {

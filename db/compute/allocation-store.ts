@@ -1,0 +1,84 @@
+// Writes a run's results: allocations and unmatched sells by COPY, inventory snapshots, after
+// clearing the previous results of the same version and symbols (all inside the run's transaction).
+import type { CopyRow, SqlClient } from "../sql-client";
+
+export const ALLOCATION_COLUMNS = [
+  "allocation_version", "symbol", "sell_trade_id", "buy_trade_id", "allocated_size", "buy_price",
+  "sell_price", "buy_fee_usd", "sell_fee_usd", "pnl_usd", "buy_time", "sell_time", "computation_id",
+] as const;
+
+export interface AllocationOut {
+  symbol: string;
+  sellTradeId: number;
+  buyTradeId: number;
+  allocatedSize: string;
+  buyPrice: string;
+  sellPrice: string;
+  buyFeeUsd: string;
+  sellFeeUsd: string;
+  pnlUsd: string;
+  buyTime: string;
+  sellTime: string;
+}
+
+export function allocationCopyRow(version: number, runId: number, a: AllocationOut): CopyRow {
+  return [
+    version, a.symbol, a.sellTradeId, a.buyTradeId, a.allocatedSize, a.buyPrice, a.sellPrice,
+    a.buyFeeUsd, a.sellFeeUsd, a.pnlUsd, a.buyTime, a.sellTime, runId,
+  ];
+}
+
+export async function clearResults(tx: SqlClient, version: number, symbols: string[]): Promise<void> {
+  for (const table of ["fifo_allocations", "fifo_unmatched_sells", "fifo_inventory_snapshot"]) {
+    await tx.query(`DELETE FROM ${table} WHERE allocation_version = $1 AND symbol = ANY ($2::text[])`, [version, symbols]);
+  }
+}
+
+export async function writeAllocations(
+  tx: SqlClient,
+  version: number,
+  runId: number,
+  allocations: AsyncIterable<AllocationOut>,
+): Promise<number> {
+  async function* rows() {
+    for await (const a of allocations) yield allocationCopyRow(version, runId, a);
+  }
+  return tx.copyIn("fifo_allocations", ALLOCATION_COLUMNS, rows());
+}
+
+export interface UnmatchedOut {
+  symbol: string;
+  sellTradeId: number;
+  sellSize: string;
+  matchedSize: string;
+  unmatchedSize: string;
+  sellPrice: string;
+  sellTime: string;
+}
+
+export async function writeUnmatchedSells(tx: SqlClient, version: number, runId: number, rows: UnmatchedOut[]) {
+  return tx.copyIn(
+    "fifo_unmatched_sells",
+    ["allocation_version", "symbol", "sell_trade_id", "sell_size", "matched_size", "unmatched_size", "sell_price", "sell_time", "computation_id"],
+    rows.map((u) => [version, u.symbol, u.sellTradeId, u.sellSize, u.matchedSize, u.unmatchedSize, u.sellPrice, u.sellTime, runId]),
+  );
+}
+
+export interface SnapshotOut {
+  symbol: string;
+  lastTradeId: number | null;
+  lastOrderTime: string | null;
+  tradesProcessed: number;
+  openLots: unknown[];
+  openSize: string;
+}
+
+export async function writeSnapshots(tx: SqlClient, version: number, runId: number, snapshots: SnapshotOut[]) {
+  return tx.copyIn(
+    "fifo_inventory_snapshot",
+    ["allocation_version", "symbol", "computation_id", "last_trade_id", "last_order_time", "trades_processed", "open_lots", "open_size"],
+    snapshots.map((s) => [
+      version, s.symbol, runId, s.lastTradeId, s.lastOrderTime, s.tradesProcessed, JSON.stringify(s.openLots), s.openSize,
+    ]),
+  );
+}
