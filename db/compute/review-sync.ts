@@ -28,6 +28,8 @@ export async function syncReviewItems(
   version: number,
   symbols: string[],
   candidates: ReviewCandidate[],
+  /** Incremental runs: items of trades at or before these points were not re-examined; keep them. */
+  preservedUpTo: { symbol: string; lastOrderTime: string; lastTradeId: number }[] = [],
 ): Promise<{ opened: number; closed: number }> {
   await tx.exec(`
     DROP TABLE IF EXISTS pg_temp.review_candidates;
@@ -43,6 +45,15 @@ export async function syncReviewItems(
       c.tradeId, c.symbol, c.issueType, c.severity, c.reason, JSON.stringify(c.details), c.unmatchedSize,
       c.notionalUsd, c.oldPnlUsd, c.newPnlUsd,
     ]),
+  );
+  await tx.exec(`
+    DROP TABLE IF EXISTS pg_temp.review_preserved;
+    CREATE TEMP TABLE review_preserved (symbol text PRIMARY KEY, last_order_time timestamptz, last_trade_id bigint)
+      ON COMMIT DROP;`);
+  await tx.copyIn(
+    "review_preserved",
+    ["symbol", "last_order_time", "last_trade_id"],
+    preservedUpTo.map((p) => [p.symbol, p.lastOrderTime, p.lastTradeId]),
   );
   const label = `run #${runId}`;
   const params = [version, runId, label, symbols];
@@ -106,6 +117,8 @@ export async function syncReviewItems(
        WHERE old.id = q.id AND q.allocation_version = $1 AND q.symbol = ANY ($4::text[])
          AND q.status IN ('pending', 'in_review')
          AND NOT EXISTS (SELECT 1 FROM review_candidates c WHERE c.trade_id = q.trade_id AND c.issue_type = q.issue_type)
+         AND NOT EXISTS (SELECT 1 FROM review_preserved p JOIN trade_records t ON t.id = q.trade_id
+           WHERE p.symbol = q.symbol AND (t.order_time, t.id) <= (p.last_order_time, p.last_trade_id))
        RETURNING q.id, old.status AS from_status
      ), history AS (
        INSERT INTO manual_review_history (item_id, action, from_status, to_status, actor_label, computation_id, notes)

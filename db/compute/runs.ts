@@ -78,12 +78,14 @@ export async function createRun(
   }
 }
 
-export async function markRunning(db: SqlClient, runId: number): Promise<void> {
-  await db.query(
+/** Claims a queued run for this process; false if it is no longer queued (cancelled, taken). */
+export async function markRunning(db: SqlClient, runId: number): Promise<boolean> {
+  const rows = await db.query(
     `UPDATE fifo_computation_log SET status = 'running', started_at = now(), heartbeat_at = now(), worker_pid = $2
-     WHERE id = $1`,
+     WHERE id = $1 AND status = 'queued' AND NOT cancel_requested RETURNING id`,
     [runId, process.pid],
   );
+  return rows.length > 0;
 }
 
 /**
@@ -148,7 +150,11 @@ export async function markFinishedWithError(
 
 export async function requestCancel(db: SqlClient, runId: number): Promise<boolean> {
   const rows = await db.query(
-    `UPDATE fifo_computation_log SET cancel_requested = true WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
+    // A queued run has nothing to stop: it is cancelled at once. A running one stops at its next check.
+    `UPDATE fifo_computation_log SET cancel_requested = true,
+       status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
+       finished_at = CASE WHEN status = 'queued' THEN clock_timestamp() ELSE finished_at END
+     WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
     [runId],
   );
   return rows.length > 0;

@@ -11,6 +11,7 @@ export interface TradeRow {
   orderTime: string;
   status: string;
   oldPnlUsd: string | null;
+  oldParentId: number | null;
 }
 
 function assertId(n: number): number {
@@ -30,7 +31,7 @@ export async function* streamRunTrades(db: SqlClient, tx: SqlClient, runId: numb
   const where = filterBySymbols
     ? `WHERE t.symbol = ANY ((SELECT symbols FROM fifo_computation_log WHERE id = ${assertId(runId)})::text[])`
     : "";
-  const query = `SELECT t.id, t.symbol, t.side, t.size, t.price, t.fee_usd, t.order_time, t.status, t.pnl_usd
+  const query = `SELECT t.id, t.symbol, t.side, t.size, t.price, t.fee_usd, t.order_time, t.status, t.pnl_usd, t.parent_id
     FROM trade_records t ${where} ORDER BY t.symbol, t.order_time, t.id`;
   for await (const f of reader.copyOut(query)) {
     yield {
@@ -43,6 +44,7 @@ export async function* streamRunTrades(db: SqlClient, tx: SqlClient, runId: numb
       orderTime: f[6] ?? "",
       status: f[7] ?? "",
       oldPnlUsd: f[8] ?? null,
+      oldParentId: f[9] == null ? null : Number(f[9]),
     };
   }
 }

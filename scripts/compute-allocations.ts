@@ -1,0 +1,124 @@
+// npm run compute-allocations -- --all-symbols --version 1 [--symbol BTC-USD ...] [--incremental]
+// Exit codes: 0 succeeded, 1 the run failed or was cancelled, 2 bad arguments, 3 the version is
+// busy with another run, 4 the database is not ready.
+import os from "node:os";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { describeDatabase, openDatabase } from "@/db/client";
+import { RunConflictError } from "@/db/compute/runs";
+import { createProgressLine } from "@/lib/cli/progress-line";
+import { computeAllocations, type RunSummary } from "@/lib/compute/run-computation";
+
+const USAGE = `Usage: npm run compute-allocations -- (--all-symbols | --symbol SYMBOL [--symbol SYMBOL ...]) [--version N] [--incremental]
+
+  --all-symbols   compute every symbol that has trades
+  --symbol S      compute only this symbol (repeatable)
+  --version N     allocation version to (re)compute (default 1)
+  --incremental   continue from the version's inventory snapshots; symbols whose earlier trades
+                  changed are recomputed in full`;
+
+const Args = z
+  .object({
+    "all-symbols": z.boolean().default(false),
+    symbol: z.array(z.string().trim().min(1, "a symbol cannot be empty")).default([]),
+    version: z.coerce.number().int("--version must be a whole number").min(1, "--version must be 1 or more").default(1),
+    incremental: z.boolean().default(false),
+  })
+  .refine((a) => a["all-symbols"] !== a.symbol.length > 0, {
+    message: "give either --all-symbols or at least one --symbol (not both)",
+  });
+
+function parse() {
+  try {
+    const { values } = parseArgs({
+      options: {
+        "all-symbols": { type: "boolean" },
+        symbol: { type: "string", multiple: true },
+        version: { type: "string" },
+        incremental: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+    });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    const parsed = Args.safeParse(values);
+    if (!parsed.success) fail(parsed.error.issues.map((i) => i.message).join("; "));
+    return parsed.data!;
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+}
+
+function fail(message: string): never {
+  console.error(`compute-allocations: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function printSummary(s: RunSummary, version: number) {
+  const seconds = (s.durationMs / 1000).toFixed(1);
+  const lines = [
+    "",
+    `Run #${s.runId} (version ${version}): ${s.status.toUpperCase()} in ${seconds}s`,
+    `  trades read:          ${s.tradesRead.toLocaleString("en-US")}`,
+    `  allocations written:  ${s.allocationsWritten.toLocaleString("en-US")}`,
+    `  unmatched sells:      ${s.unmatchedSells.toLocaleString("en-US")}`,
+    `  unusable trades:      ${s.invalidTrades.toLocaleString("en-US")}`,
+    `  review items opened:  ${s.reviewItemsOpened.toLocaleString("en-US")}, auto-closed: ${s.reviewItemsClosed.toLocaleString("en-US")}`,
+  ];
+  for (const f of s.fullRecomputes) lines.push(`  full recompute of ${f.symbol}: ${f.reason}`);
+  for (const e of s.errors) lines.push(`  error: ${e}`);
+  if (s.status !== "succeeded") lines.push("  The previous allocations of this version are unchanged.");
+  console.log(lines.join("\n"));
+}
+
+async function main() {
+  const args = parse();
+  console.error(`Database: ${describeDatabase()}`);
+  const db = await openDatabase().catch((error: Error) => {
+    console.error(`compute-allocations: cannot open the database: ${error.message}`);
+    process.exit(4);
+  });
+  const progress = createProgressLine();
+  let interrupted = false;
+  const abort = new AbortController();
+  process.on("SIGINT", () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    console.error("\nCancelling (Ctrl-C again to quit at once)...");
+    abort.abort();
+  });
+  try {
+    const summary = await computeAllocations(
+      db,
+      {
+        version: args.version,
+        symbols: args["all-symbols"] ? null : args.symbol,
+        mode: args.incremental ? "incremental" : "full",
+        startedBy: `cli:${os.userInfo().username}@${os.hostname()}`,
+      },
+      { signal: abort.signal, onProgress: (p) => progress.update(p) },
+    );
+    progress.end();
+    printSummary(summary, args.version);
+    process.exitCode = summary.status === "succeeded" ? 0 : 1;
+  } catch (error) {
+    progress.end();
+    if (error instanceof RunConflictError) {
+      console.error(`compute-allocations: refused. ${error.message}`);
+      process.exitCode = 3;
+    } else if ((error as { code?: string }).code === "42P01") {
+      console.error("compute-allocations: the database is not migrated yet. Run `npm run db:migrate` first.");
+      process.exitCode = 4;
+    } else {
+      console.error(`compute-allocations: ${(error as Error).message}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+void main();
