@@ -134,3 +134,12 @@ export async function rollbackFifo(db: SqlClient): Promise<{ dropped: string[] }
   const after = await existingRelations(db);
   return { dropped: [...before].filter((name) => !after.has(name)).sort() };
 }
+
+/** Tags of migrations not yet applied; changes nothing (for `npm start` on an operator's database). */
+export async function pendingMigrations(db: SqlClient): Promise<string[]> {
+  const [exists] = await db.query<{ ok: boolean }>("SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS ok");
+  const applied = exists!.ok
+    ? new Set((await db.query<{ created_at: number }>("SELECT created_at FROM drizzle.__drizzle_migrations")).map((r) => Number(r.created_at)))
+    : new Set<number>();
+  return readMigrations().filter((m) => !applied.has(m.when)).map((m) => m.tag);
+}

@@ -3,6 +3,8 @@
 import type { RunProgress } from "@/db/compute/runs";
 
 export function createProgressLine(stream: NodeJS.WriteStream = process.stderr) {
+  // Plain (non-terminal) output: one line per interval; PROGRESS_LOG_INTERVAL_MS tunes it for logs.
+  const plainEveryMs = Number(process.env.PROGRESS_LOG_INTERVAL_MS ?? 5000);
   let lastPlain = 0;
   let drawn = false;
   return {
@@ -16,7 +18,7 @@ export function createProgressLine(stream: NodeJS.WriteStream = process.stderr) 
       if (stream.isTTY) {
         stream.write(`\r\x1b[2K${text}`);
         drawn = true;
-      } else if (Date.now() - lastPlain > 5000 || p.phase === "done") {
+      } else if (Date.now() - lastPlain >= plainEveryMs || p.phase === "done") {
         stream.write(text + "\n");
         lastPlain = Date.now();
       }

@@ -1,5 +1,5 @@
 // Runs one of the project's npm CLI scripts in a child process, as a user would.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 
 export interface CliResult {
@@ -35,4 +35,33 @@ export function runScript(
     });
     child.stdin.end(options.stdin ?? "");
   });
+}
+
+/** Starts a script without waiting: for tests that watch its output and kill it half-way. */
+export function startScript(script: string, args: string[], options: { env?: Record<string, string | undefined> } = {}) {
+  const env: Record<string, string | undefined> = { ...process.env, ...options.env };
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "scripts", script), ...args],
+    { cwd: root, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const output = { stdout: "", stderr: "" };
+  child.stdout!.on("data", (d) => (output.stdout += d));
+  child.stderr!.on("data", (d) => (output.stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  return {
+    child,
+    output,
+    exited,
+    /** Resolves once the combined output matches, or rejects when the script ends first. */
+    async waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(output.stdout + output.stderr)) {
+        if (child.exitCode !== null) throw new Error(`script ended before ${pattern}: ${output.stderr}`);
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}: ${output.stderr}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+  };
 }

@@ -43,3 +43,23 @@ export async function allocationRows(db: SqlClient, version: number) {
     [version],
   );
 }
+
+/**
+ * Many deterministic trades in one statement: K symbols, mostly buys, every third trade of a
+ * symbol a sell (some larger than the inventory), one second apart.
+ */
+export async function insertSyntheticTrades(db: SqlClient, trades: number, symbols = 5): Promise<void> {
+  await db.query(
+    `INSERT INTO trade_records (symbol, side, size, price, fee_usd, order_time, status, source, pnl_usd)
+     SELECT 'SYM' || lpad((g % $2)::text, 2, '0') || '-USD',
+       CASE WHEN (g / $2) % 3 = 2 THEN 'sell' ELSE 'buy' END,
+       round(((g * 7919) % 1000 + 1) / 1000.0 * CASE WHEN (g / $2) % 3 = 2 THEN 2.5 ELSE 1 END, 8),
+       round(100 + ((g * 104729) % 5000) / 100.0, 2),
+       round(((g * 31) % 100) / 1000.0, 6),
+       timestamptz '2024-01-01 00:00:00+00' + g * interval '1 second',
+       'filled', 'bot',
+       CASE WHEN (g / $2) % 3 = 2 THEN round(((g * 13) % 2000) / 100.0 - 10, 2) END
+     FROM generate_series(1, $1::int) g`,
+    [trades, symbols],
+  );
+}

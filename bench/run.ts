@@ -1,0 +1,194 @@
+// npm run bench: speed figures on a real PostgreSQL server, reported as ratios measured in one run.
+//   seed        1,000,000 demo trades over 50 symbols (COPY)
+//   floor       PostgreSQL's own floor for a full recompute: COPY the trades out + COPY the same
+//               number of allocation rows in (into a table shaped like fifo_allocations)
+//   full        a full recompute of every symbol (npm run compute-allocations -- --all-symbols)
+//   engine      the pure engine alone over the same trades in memory (trades/s)
+//   incremental 1,000 new trades on top, incremental run vs full run
+//   validate    validate-allocations' checks
+//   pages       the dashboard's data loading per page
+// Knobs: BENCH_DATABASE_URL (admin URL of the server; default TEST_DATABASE_URL or
+// postgres://postgres@127.0.0.1:5432/postgres), BENCH_TRADES (1000000), BENCH_SYMBOLS (50),
+// BENCH_NEW_TRADES (1000). The bench database is created and dropped here.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { migrate } from "@/db/migrations";
+import { createPostgresClient } from "@/db/postgres-client";
+import { seedDemoData } from "@/db/seed-writer";
+import { coveredTrades, sqlViolations, storedAllocations } from "@/db/compute/validation";
+import { encodeCopyRow, type SqlClient } from "@/db/sql-client";
+import type { TradeRow } from "@/db/compute/trade-stream";
+import { FifoBook } from "@/lib/fifo";
+import { computeAllocations } from "@/lib/compute/run-computation";
+import { replayCheck } from "@/lib/compute/replay-check";
+import { benchPages } from "./pages";
+
+const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const TRADES = Number(process.env.BENCH_TRADES ?? 1_000_000);
+const SYMBOLS = Number(process.env.BENCH_SYMBOLS ?? 50);
+const NEW_TRADES = Number(process.env.BENCH_NEW_TRADES ?? 1000);
+const fmt = (n: number) => n.toLocaleString("en-US");
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+async function timed<T>(label: string, fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  process.stderr.write(`  ${label}...`);
+  const start = performance.now();
+  const value = await fn();
+  const ms = performance.now() - start;
+  process.stderr.write(` ${secs(ms)}\n`);
+  return { ms, value };
+}
+
+function sampleMemory() {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  return () => {
+    clearInterval(timer);
+    return Math.max(peak, process.memoryUsage().rss);
+  };
+}
+
+async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+const TRADE_QUERY = `SELECT t.id, t.symbol, t.side, t.size, t.price, t.fee_usd, t.order_time, t.status, t.pnl_usd, t.parent_id
+  FROM trade_records t ORDER BY t.symbol, t.order_time, t.id`;
+
+async function floor(db: SqlClient, url: string, allocationFile: string) {
+  const out = await timed("floor: COPY trades out", async () => {
+    let n = 0;
+    for await (const _ of db.copyOut(TRADE_QUERY)) n++;
+    return n;
+  });
+  await db.exec("DROP TABLE IF EXISTS bench_floor; CREATE TABLE bench_floor (LIKE fifo_allocations INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)");
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const into = await timed("floor: COPY allocations in", async () => {
+    await pipeline(fs.createReadStream(allocationFile), client.query(copyFrom("COPY bench_floor FROM STDIN")));
+  });
+  await client.end();
+  await db.exec("DROP TABLE bench_floor");
+  return { outMs: out.ms, inMs: into.ms, trades: out.value };
+}
+
+async function dumpAllocations(db: SqlClient, file: string): Promise<number> {
+  const stream = fs.createWriteStream(file);
+  let n = 0;
+  for await (const row of db.copyOut("SELECT * FROM fifo_allocations WHERE allocation_version = 1")) {
+    if (!stream.write(encodeCopyRow(row))) await new Promise((r) => stream.once("drain", r));
+    n++;
+  }
+  await new Promise((r) => stream.end(r));
+  return n;
+}
+
+async function engineAlone(db: SqlClient) {
+  const trades: TradeRow[] = [];
+  for await (const t of coveredTrades(db, 1)) trades.push(t);
+  const start = performance.now();
+  let book: FifoBook | null = null;
+  let symbol = "";
+  let allocations = 0;
+  for (const t of trades) {
+    if (t.symbol !== symbol) {
+      symbol = t.symbol;
+      book = new FifoBook(symbol);
+    }
+    allocations += book!.apply(t).allocations.length;
+  }
+  const ms = performance.now() - start;
+  return { ms, trades: trades.length, allocations };
+}
+
+async function appendTrades(db: SqlClient, n: number) {
+  // New fills after the last one of each symbol, cycling through symbols; buys and sells.
+  await db.query(
+    `INSERT INTO trade_records (symbol, side, size, price, fee_usd, order_time, status, source)
+     SELECT s.symbol, CASE WHEN g % 2 = 0 THEN 'buy' ELSE 'sell' END, 0.01, s.price, 0.01,
+       s.last_time + (g + 1) * interval '1 second', 'filled', 'bot'
+     FROM generate_series(0, $1 - 1) g
+     JOIN LATERAL (
+       SELECT symbol, max(order_time) AS last_time, (array_agg(price ORDER BY order_time DESC))[1] AS price
+       FROM trade_records WHERE symbol = (SELECT DISTINCT symbol FROM trade_records ORDER BY symbol OFFSET (g % $2) LIMIT 1)
+       GROUP BY symbol
+     ) s ON true`,
+    [n, SYMBOLS],
+  );
+}
+
+async function main() {
+  const name = `fifo_bench_${process.pid}`;
+  await withAdmin((c) => c.query(`CREATE DATABASE ${name}`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const db = createPostgresClient(url.toString());
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "fifo-bench-"));
+  try {
+    console.log(`Bench on ${url.host}: ${fmt(TRADES)} trades over ${SYMBOLS} symbols (node ${process.version}, ${os.cpus().length} cores)`);
+    await migrate(db);
+    const seed = await timed(`seed ${fmt(TRADES)} trades`, () => seedDemoData(db, { trades: TRADES, symbols: SYMBOLS, seed: 1 }));
+    await db.exec("ANALYZE trade_records");
+
+    const peak = sampleMemory();
+    const full = await timed("full recompute", () => computeAllocations(db, { version: 1, symbols: null, mode: "full", startedBy: "bench" }));
+    const peakRss = peak();
+    if (full.value.status !== "succeeded") throw new Error(`the full run ${full.value.status}: ${full.value.errors.join("; ")}`);
+
+    const allocationFile = path.join(tmp, "allocations.copy");
+    const dumped = await dumpAllocations(db, allocationFile);
+    const f = await floor(db, url.toString(), allocationFile);
+    const floorMs = f.outMs + f.inMs;
+
+    const validate = await timed("validate", async () => {
+      const violations = (await sqlViolations(db, 1)).length;
+      let replayed = 0;
+      await replayCheck(coveredTrades(db, 1), storedAllocations(db, 1), undefined, () => replayed++);
+      return violations + replayed;
+    });
+    const engine = await timed("engine alone (in memory)", () => engineAlone(db));
+
+    await appendTrades(db, NEW_TRADES);
+    const incremental = await timed(`incremental (+${fmt(NEW_TRADES)} trades)`, () =>
+      computeAllocations(db, { version: 1, symbols: null, mode: "incremental", startedBy: "bench" }),
+    );
+    const fullAgain = await timed("full recompute (same data)", () =>
+      computeAllocations(db, { version: 1, symbols: null, mode: "full", startedBy: "bench" }),
+    );
+    const pages = await benchPages(db, 1);
+
+    const row = (label: string, value: string) => console.log(`  ${label.padEnd(44)} ${value}`);
+    console.log("\nResults");
+    row("seed (trades/s)", `${secs(seed.ms)}  (${fmt(Math.round(TRADES / (seed.ms / 1000)))} trades/s)`);
+    row("full recompute", `${secs(full.ms)}  (${fmt(full.value.allocationsWritten)} allocations, ${fmt(full.value.unmatchedSells)} unmatched)`);
+    row("floor: COPY trades out + allocations in", `${secs(floorMs)}  (${secs(f.outMs)} out of ${fmt(f.trades)} + ${secs(f.inMs)} in of ${fmt(dumped)})`);
+    row("ratio full recompute / floor", `${(full.ms / floorMs).toFixed(2)}x  (goal: within 3x)`);
+    row("peak memory during the full recompute (RSS)", `${fmt(Math.round(peakRss / 2 ** 20))} MB  (goal: under 500 MB)`);
+    row("engine alone", `${secs(engine.value.ms)}  (${fmt(Math.round(engine.value.trades / (engine.value.ms / 1000)))} trades/s)`);
+    row("validate-allocations checks", `${secs(validate.ms)}  (${validate.value} violations)`);
+    row(`incremental run (+${fmt(NEW_TRADES)} trades)`, `${secs(incremental.ms)}  (${fmt(incremental.value.tradesRead)} trades read)`);
+    row("full run on the same data", secs(fullAgain.ms));
+    row("ratio incremental / full", `${(incremental.ms / fullAgain.ms).toFixed(3)}x`);
+    console.log("\nDashboard data loading at this size (goal: under 300 ms each)");
+    for (const p of pages) row(p.page, `${p.ms.toFixed(0)} ms`);
+  } finally {
+    await db.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+    await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  }
+}
+
+main().catch((error) => {
+  console.error(`bench: ${(error as Error).stack ?? error}`);
+  process.exit(1);
+});
