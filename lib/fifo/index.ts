@@ -1,0 +1,7 @@
+export * from "./types";
+export * from "./book";
+export * from "./allocate";
+export * from "./severity";
+export { Decimal, type Dec, FEE_SHARE_DP, parseDecimal, formatDecimal, proRataShare } from "./decimal";
+export { FILLED_STATUS, NON_FILLED_STATUSES, checkTrade, type TradeCheck } from "./trade-validation";
+export { type OrderKey, orderKeyOf, compareOrderKeys } from "./order-key";
