@@ -59,7 +59,7 @@ export async function insertSyntheticTrades(db: SqlClient, trades: number, symbo
        timestamptz '2024-01-01 00:00:00+00' + g * interval '1 second',
        'filled', 'bot',
        CASE WHEN (g / $2) % 3 = 2 THEN round(((g * 13) % 2000) / 100.0 - 10, 2) END
-     FROM generate_series(1, $1::int) g`,
+     FROM generate_series(1, $1::bigint) g`,
     [trades, symbols],
   );
 }
