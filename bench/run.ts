@@ -16,6 +16,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
+import { takeHistoricalSnapshotIfEmpty } from "@/db/historical-snapshot";
 import { migrate } from "@/db/migrations";
 import { createPostgresClient } from "@/db/postgres-client";
 import { seedDemoData } from "@/db/seed-writer";
@@ -89,7 +90,7 @@ async function dumpAllocations(db: SqlClient, file: string): Promise<number> {
     if (!stream.write(encodeCopyRow(row))) await new Promise((r) => stream.once("drain", r));
     n++;
   }
-  await new Promise((r) => stream.end(r));
+  await new Promise<void>((r) => stream.end(() => r()));
   return n;
 }
 
@@ -138,6 +139,7 @@ async function main() {
     console.log(`Bench on ${url.host}: ${fmt(TRADES)} trades over ${SYMBOLS} symbols (node ${process.version}, ${os.cpus().length} cores)`);
     await migrate(db);
     const seed = await timed(`seed ${fmt(TRADES)} trades`, () => seedDemoData(db, { trades: TRADES, symbols: SYMBOLS, seed: 1 }));
+    await takeHistoricalSnapshotIfEmpty(db);
     await db.exec("ANALYZE trade_records");
 
     const peak = sampleMemory();

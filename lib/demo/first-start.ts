@@ -1,6 +1,7 @@
 // What `npm start` does to the embedded database the first time: migrate, fill it with a demo
 // trade history, create one demo user per role, and compute allocation version 1, so the
 // dashboard has something true to show. Later starts only migrate (new releases) and move on.
+import { takeHistoricalSnapshotIfEmpty } from "@/db/historical-snapshot";
 import { migrate } from "@/db/migrations";
 import { seedDemoData } from "@/db/seed-writer";
 import type { SqlClient } from "@/db/sql-client";
@@ -24,6 +25,7 @@ export async function prepareEmbeddedDemo(db: SqlClient, log: (line: string) => 
   if (tradeCount === 0) {
     log(`loading ${DEMO_TRADES.trades.toLocaleString("en-US")} demo trades over ${DEMO_TRADES.symbols} symbols...`);
     await seedDemoData(db, DEMO_TRADES);
+    await takeHistoricalSnapshotIfEmpty(db);
   }
 
   for (const user of DEMO_USERS) {

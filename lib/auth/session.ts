@@ -1,0 +1,67 @@
+// The signed-in user of the current request: an http-only cookie holding a random token whose
+// SHA-256 is a row in app_sessions (db/sessions.ts). Server-only (next/headers).
+import { cookies, headers } from "next/headers";
+import { cache } from "react";
+import { getDb } from "@/db/client";
+import { createSession, deleteSession, findSessionUser } from "@/db/sessions";
+import type { Role } from "./roles";
+
+export const SESSION_COOKIE = "fifo_session";
+
+export interface CurrentUser {
+  id: number;
+  email: string;
+  role: Role;
+}
+
+/**
+ * The signed-in user, or null. Looks the cookie's token up on every request (so sign-out and
+ * expiry take effect at once); React's cache() makes it one query per server render.
+ */
+export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
+  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  if (!token) return null;
+  const user = await findSessionUser(await getDb(), token);
+  return user ? { id: user.id, email: user.email, role: user.role } : null;
+});
+
+/** Creates a session row for the user and sets the cookie. Server actions / route handlers only. */
+export async function startSession(userId: number): Promise<void> {
+  const { token, expiresAt } = await createSession(await getDb(), userId);
+  (await cookies()).set(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: await requestIsHttps(),
+    path: "/",
+    expires: expiresAt,
+  });
+}
+
+/** Deletes the current session row and the cookie. Server actions / route handlers only. */
+export async function endSession(): Promise<void> {
+  const jar = await cookies();
+  const token = jar.get(SESSION_COOKIE)?.value;
+  if (token) await deleteSession(await getDb(), token);
+  jar.delete(SESSION_COOKIE);
+}
+
+/**
+ * Whether to mark the cookie `Secure`: when the request came over https (directly or per
+ * X-Forwarded-Proto from a proxy). Plain http (local use, the e2e tests) gets a non-Secure cookie,
+ * or browsers would drop it. COOKIE_SECURE=1/0 overrides.
+ */
+async function requestIsHttps(): Promise<boolean> {
+  if (process.env.COOKIE_SECURE === "1") return true;
+  if (process.env.COOKIE_SECURE === "0") return false;
+  const h = await headers();
+  const proto = h.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
+  if (proto) return proto === "https";
+  return (h.get("origin") ?? "").startsWith("https://");
+}
+
+/** The client's address for rate limiting (first X-Forwarded-For hop, else X-Real-IP). */
+export async function clientAddress(): Promise<string> {
+  const h = await headers();
+  const forwarded = h.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return (forwarded || h.get("x-real-ip")?.trim() || "").slice(0, 100);
+}
