@@ -87,7 +87,7 @@ async function dumpAllocations(db: SqlClient, file: string): Promise<number> {
   const stream = fs.createWriteStream(file);
   let n = 0;
   for await (const row of db.copyOut("SELECT * FROM fifo_allocations WHERE allocation_version = 1")) {
-    if (!stream.write(encodeCopyRow(row))) await new Promise((r) => stream.once("drain", r));
+    if (!stream.write(encodeCopyRow(row))) await new Promise<void>((r) => stream.once("drain", () => r()));
     n++;
   }
   await new Promise<void>((r) => stream.end(() => r()));
