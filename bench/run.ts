@@ -173,12 +173,14 @@ async function main() {
     console.log("\nResults");
     row("seed (trades/s)", `${secs(seed.ms)}  (${fmt(Math.round(TRADES / (seed.ms / 1000)))} trades/s)`);
     row("full recompute", `${secs(full.ms)}  (${fmt(full.value.allocationsWritten)} allocations, ${fmt(full.value.unmatchedSells)} unmatched)`);
+    row("  phases (ms)", JSON.stringify(full.value.timings));
     row("floor: COPY trades out + allocations in", `${secs(floorMs)}  (${secs(f.outMs)} out of ${fmt(f.trades)} + ${secs(f.inMs)} in of ${fmt(dumped)})`);
     row("ratio full recompute / floor", `${(full.ms / floorMs).toFixed(2)}x  (goal: within 3x)`);
     row("peak memory during the full recompute (RSS)", `${fmt(Math.round(peakRss / 2 ** 20))} MB  (goal: under 500 MB)`);
     row("engine alone", `${secs(engine.value.ms)}  (${fmt(Math.round(engine.value.trades / (engine.value.ms / 1000)))} trades/s)`);
     row("validate-allocations checks", `${secs(validate.ms)}  (${validate.value} violations)`);
     row(`incremental run (+${fmt(NEW_TRADES)} trades)`, `${secs(incremental.ms)}  (${fmt(incremental.value.tradesRead)} trades read)`);
+    row("  phases (ms)", JSON.stringify(incremental.value.timings));
     row("full run on the same data", secs(fullAgain.ms));
     row("ratio incremental / full", `${(incremental.ms / fullAgain.ms).toFixed(3)}x`);
     console.log("\nDashboard data loading at this size (goal: under 300 ms each)");

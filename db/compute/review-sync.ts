@@ -55,6 +55,8 @@ export async function syncReviewItems(
     ["symbol", "last_order_time", "last_trade_id"],
     preservedUpTo.map((p) => [p.symbol, p.lastOrderTime, p.lastTradeId]),
   );
+  // Temp tables have no statistics until analyzed; without them the planner picks nested loops.
+  await tx.exec("ANALYZE review_candidates; ANALYZE review_preserved;");
   const label = `run #${runId}`;
   const params = [version, runId, label, symbols];
 

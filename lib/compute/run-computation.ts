@@ -49,6 +49,8 @@ export interface RunSummary {
   errors: string[];
   /** Incremental runs: symbols recomputed in full, and why. */
   fullRecomputes: { symbol: string; reason: string }[];
+  /** Milliseconds per phase (plan, clear, allocate, snapshots, review, read_models). */
+  timings?: Record<string, number>;
 }
 
 export interface ExecuteOptions {
@@ -86,6 +88,7 @@ export async function executeRun(db: SqlClient, runId: number, options: ExecuteO
   if (options.signal?.aborted) abort();
   const releaseLock = await holdRunLock(db, runId);
   const fullRecomputes: { symbol: string; reason: string }[] = [];
+  const timings: Record<string, number> = {};
   try {
     await db.transaction((tx) =>
       computeInTransaction(db, tx, run, {
@@ -95,6 +98,7 @@ export async function executeRun(db: SqlClient, runId: number, options: ExecuteO
           options.onProgress?.(progress);
         },
         fullRecomputes,
+        timings,
       }),
     );
   } catch (error) {
@@ -107,10 +111,21 @@ export async function executeRun(db: SqlClient, runId: number, options: ExecuteO
     await releaseLock();
     unregisterLiveRun(runId);
   }
-  return summarize(db, runId, fullRecomputes);
+  return { ...(await summarize(db, runId, fullRecomputes)), timings };
+}
+
+/** Milliseconds per phase of a run, for the summary and the bench. */
+function phaseTimer(into: Record<string, number>) {
+  let last = performance.now();
+  return (phase: string) => {
+    const now = performance.now();
+    into[phase] = Math.round(now - last);
+    last = now;
+  };
 }
 
 interface RunContext {
+  timings: Record<string, number>;
   signal: AbortSignal;
   publish: (progress: RunProgress) => void;
   fullRecomputes: { symbol: string; reason: string }[];
@@ -119,9 +134,11 @@ interface RunContext {
 async function computeInTransaction(db: SqlClient, tx: SqlClient, run: RunRow, context: RunContext): Promise<void> {
   const version = run.allocation_version;
   const reader = db.engine === "pglite" ? tx : db;
+  const timer = phaseTimer(context.timings);
   const settings = await readComputeSettings(tx);
   const symbols = run.symbols ?? (await symbolsWithTrades(reader));
   const plans = await planSymbols(reader, version, symbols, run.mode);
+  timer("plan");
   for (const p of plans) if (p.fullReason && run.mode === "incremental") context.fullRecomputes.push({ symbol: p.symbol, reason: p.fullReason });
 
   const fullSymbols = plans.filter((p) => !p.resumeFrom).map((p) => p.symbol);
@@ -141,23 +158,28 @@ async function computeInTransaction(db: SqlClient, tx: SqlClient, run: RunRow, c
 
   await clearResults(tx, version, fullSymbols);
   await tx.query("DELETE FROM fifo_inventory_snapshot WHERE allocation_version = $1 AND symbol = ANY ($2::text[])", [version, symbols]);
+  timer("clear");
 
   const collector = new FindingsCollector(settings);
   const trades = run.mode === "full" ? streamRunTrades(db, tx, run.id, run.symbols !== null) : pagedTrades(reader, plans);
   tracker.phase = "computing";
   const allocationsWritten = await writeAllocations(tx, version, run.id, allocate(trades, plans, collector, tracker, checkpoint));
 
+  timer("allocate");
   tracker.phase = "writing";
   await checkpoint(true);
   await writeUnmatchedSells(tx, version, run.id, collector.unmatched);
   await writeSnapshots(tx, version, run.id, collector.snapshots(plans));
   await fingerprintSnapshots(tx, version, symbols);
+  timer("snapshots");
 
   tracker.phase = "reviewing";
   await checkpoint(true);
   const preserved = plans.flatMap((p) => (p.resumeFrom ? [{ symbol: p.symbol, ...p.resumeFrom.point }] : []));
   const review = await syncReviewItems(tx, run.id, version, symbols, collector.candidates, preserved);
+  timer("review");
   await refreshReadModels(tx, version);
+  timer("read_models");
 
   tracker.phase = "done";
   tracker.symbolsDone = symbols.length;
