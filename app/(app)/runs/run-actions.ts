@@ -1,0 +1,78 @@
+// The runs page's actions, wrapped by authorizedAction (role check, zod, errors as values). The
+// "use server" entry points in actions.ts call these; tests call either.
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { RunConflictError } from "@/db/compute/runs";
+import { listTradeSymbols, setQueuePaused } from "@/db/queries/runs";
+import { nextVersionNumber } from "@/db/queries/version-admin";
+import { authorizedAction, UserFacingError } from "@/lib/auth/action";
+import { enqueueRun } from "@/lib/compute/run-computation";
+import { cancelRun } from "@/lib/jobs/cancel";
+import { wakeRunner } from "@/lib/jobs/runner";
+
+export const startRunSchema = z
+  .object({
+    scope: z.enum(["all", "chosen"], { error: "Choose all symbols or some." }),
+    symbols: z.array(z.string().trim().min(1).max(64)).max(5000).default([]),
+    version: z.union([z.literal("new"), z.coerce.number({ error: "Choose a version." }).int().positive("Choose a version.")]),
+    mode: z.enum(["full", "incremental"], { error: "Choose full or incremental." }),
+  })
+  .refine((input) => input.scope === "all" || input.symbols.length > 0, {
+    path: ["symbols"],
+    message: "Choose at least one symbol, or run all symbols.",
+  });
+
+export interface StartedRun {
+  runId: number;
+  version: number;
+}
+
+/** Queues a run and wakes the runner; returns at once with the run's id (the work runs in the background). */
+export const startRunAction = authorizedAction("admin", startRunSchema, async (input, user): Promise<StartedRun> => {
+  const db = await getDb();
+  let symbols: string[] | null = null;
+  if (input.scope === "chosen") {
+    const known = new Set(await listTradeSymbols(db));
+    const unknown = input.symbols.filter((s) => !known.has(s));
+    if (unknown.length) {
+      throw new UserFacingError("Some symbols have no trades.", { symbols: `No trades for ${unknown.join(", ")}.` });
+    }
+    symbols = input.symbols;
+  }
+  const version = input.version === "new" ? await nextVersionNumber(db) : input.version;
+  let runId: number;
+  try {
+    runId = await enqueueRun(db, { version, symbols, mode: input.mode, startedBy: user.email });
+  } catch (error) {
+    if (error instanceof RunConflictError) throw new UserFacingError(error.message);
+    throw error;
+  }
+  wakeRunner();
+  revalidatePath("/runs");
+  return { runId, version };
+});
+
+export const cancelRunSchema = z.object({ runId: z.coerce.number().int().positive() });
+
+export const cancelRunAction = authorizedAction("admin", cancelRunSchema, async ({ runId }, user) => {
+  const outcome = await cancelRun(await getDb(), runId, user.email);
+  revalidatePath("/runs");
+  revalidatePath(`/runs/${runId}`);
+  if (outcome.kind === "not_active") throw new UserFacingError(outcome.message);
+  return { ok: true as const, data: { runId, outcome: outcome.kind }, message: outcome.message };
+});
+
+export const pauseQueueSchema = z.object({ paused: z.enum(["true", "false"]).transform((v) => v === "true") });
+
+/** Holds queued runs back (or lets them go): running runs are not affected. */
+export const pauseQueueAction = authorizedAction("admin", pauseQueueSchema, async ({ paused }) => {
+  await setQueuePaused(await getDb(), paused);
+  if (!paused) wakeRunner();
+  revalidatePath("/runs");
+  return {
+    ok: true as const,
+    data: { paused },
+    message: paused ? "The queue is paused: queued runs wait until you resume it." : "The queue is running again.",
+  };
+});

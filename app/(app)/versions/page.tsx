@@ -1,0 +1,151 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { formatCount, formatTimestamp } from "@/components/runs/format";
+import { DeleteVersionForm, MakeCurrentButton } from "@/components/runs/VersionAdminForms";
+import { getDb } from "@/db/client";
+import { listVersionDeletions, listVersionSummaries } from "@/db/queries/version-admin";
+import { requireUser } from "@/lib/auth/guard";
+import { roleAtLeast } from "@/lib/auth/roles";
+
+export const metadata: Metadata = { title: "Versions" };
+export const dynamic = "force-dynamic";
+
+// Allocation versions side by side: which one the dashboard treats as current, comparing any two,
+// and (admin) deleting an old one.
+export default async function VersionsPage() {
+  const user = await requireUser("viewer", { next: "/versions" });
+  const isAdmin = roleAtLeast(user.role, "admin");
+  const db = await getDb();
+  const [versions, deletions] = await Promise.all([listVersionSummaries(db), listVersionDeletions(db)]);
+  const current = versions.find((v) => v.is_current)?.allocation_version ?? null;
+  const [newest, previous] = versions;
+
+  return (
+    <main className="page page-wide stack">
+      <div className="page-header">
+        <div>
+          <h1>Versions</h1>
+          <p className="muted">
+            Versions coexist. The current version is the one the dashboard shows by default
+            {current ? ` (now version ${current})` : ""}.
+          </p>
+        </div>
+        <Link className="btn" href="/runs">
+          Runs
+        </Link>
+      </div>
+
+      <section className="card" aria-label="Compare two versions">
+        <h2>Compare</h2>
+        <form action="/compare" method="get" className="toolbar">
+          <div className="field">
+            <label htmlFor="compare-version">Version</label>
+            <select id="compare-version" name="version" defaultValue={newest ? String(newest.allocation_version) : undefined}>
+              {versions.map((v) => (
+                <option key={v.allocation_version} value={v.allocation_version}>
+                  Version {v.allocation_version}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="compare-against">Against</label>
+            <select id="compare-against" name="against" defaultValue={previous ? `v${previous.allocation_version}` : "old"}>
+              <option value="old">Old system (trade_records)</option>
+              <option value="snapshot">Historical snapshot (2025-11-20)</option>
+              {versions.map((v) => (
+                <option key={v.allocation_version} value={`v${v.allocation_version}`}>
+                  Version {v.allocation_version}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" className="btn" disabled={versions.length === 0}>
+            Compare
+          </button>
+        </form>
+      </section>
+
+      {versions.length === 0 ? (
+        <div className="card empty">No version has been computed yet. Start a run on the Runs page.</div>
+      ) : (
+        <div className="table-wrap">
+          <table className="table" data-testid="versions-table">
+            <thead>
+              <tr>
+                <th className="num">Version</th>
+                <th>Status</th>
+                <th className="num">Symbols</th>
+                <th className="num">Allocations</th>
+                <th className="num">Unmatched sells</th>
+                <th className="num">Open review items</th>
+                <th>Last run</th>
+                <th>Compare</th>
+                {isAdmin ? <th>Manage</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {versions.map((v) => (
+                <tr key={v.allocation_version} data-testid="version-row" data-version={v.allocation_version}>
+                  <td className="num">{v.allocation_version}</td>
+                  <td>
+                    {v.is_current ? <span className="badge badge-ok">Current</span> : null}{" "}
+                    {v.active_run_id ? (
+                      <Link className="badge badge-warn" href={`/runs/${v.active_run_id}`}>
+                        Computing (run #{v.active_run_id})
+                      </Link>
+                    ) : null}
+                  </td>
+                  <td className="num">{formatCount(v.symbols)}</td>
+                  <td className="num">{formatCount(Number(v.allocations))}</td>
+                  <td className="num">{formatCount(v.unmatched_sells)}</td>
+                  <td className="num">{formatCount(v.open_review_items)}</td>
+                  <td>
+                    {v.last_run_id ? (
+                      <>
+                        <Link href={`/runs/${v.last_run_id}`}>#{v.last_run_id}</Link> {v.last_run_status}
+                        <span className="muted"> {formatTimestamp(v.last_run_finished_at)}</span>
+                      </>
+                    ) : (
+                      "–"
+                    )}
+                  </td>
+                  <td>
+                    <Link href={`/compare?version=${v.allocation_version}&against=old`}>vs old</Link>
+                    {current && current !== v.allocation_version ? (
+                      <>
+                        {" · "}
+                        <Link href={`/compare?version=${v.allocation_version}&against=v${current}`}>vs current</Link>
+                      </>
+                    ) : null}
+                  </td>
+                  {isAdmin ? (
+                    <td>
+                      {!v.is_current && v.symbols > 0 ? <MakeCurrentButton version={v.allocation_version} /> : null}{" "}
+                      {!v.is_current && !v.active_run_id && v.symbols > 0 ? <DeleteVersionForm version={v.allocation_version} /> : null}
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {deletions.length > 0 ? (
+        <section className="card" aria-label="Deleted versions">
+          <h2>Deleted versions</h2>
+          <ul>
+            {deletions.map((d) => (
+              <li key={d.id}>
+                Version {d.allocation_version} deleted by {d.deleted_by} at {formatTimestamp(d.deleted_at)} ({formatCount(Number(d.allocations_deleted))}{" "}
+                allocations, {formatCount(Number(d.review_items_deleted))} review items).{" "}
+                <Link href={`/runs?version=${d.allocation_version}`}>Its runs</Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </main>
+  );
+}
