@@ -1,0 +1,91 @@
+// The queue as the review pages see it: every item with its trade's time, the assignee, and the
+// two derived facts the anti-flood features need: `cause` (why, in a word) and `is_dust`
+// (unmatched notional below fifo_settings.dust_notional_usd). One place builds the SQL, so the
+// table, the counts, the groups, the CSV export and bulk selections filter the same way.
+import type { ReviewFilter } from "@/lib/review/query";
+import { readComputeSettings } from "../compute/settings";
+import type { SqlClient } from "../sql-client";
+
+/** Collects $n parameters while SQL is assembled. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** A subquery (alias it) with one row per item and the derived columns. */
+export function reviewItemsSubquery(dustParam: string): string {
+  return `(
+    SELECT q.*, t.order_time AS trade_time, t.side AS trade_side, t.size AS trade_size, t.price AS trade_price,
+      to_char(t.order_time AT TIME ZONE 'UTC', 'YYYY-MM') AS month,
+      ua.email AS assignee_email, ur.email AS resolved_by_email,
+      (q.issue_type = 'unmatched_sell'
+        AND coalesce(q.notional_usd, q.unmatched_size * t.price) < ${dustParam}::numeric) AS is_dust,
+      CASE
+        WHEN q.issue_type = 'unmatched_sell' AND coalesce(q.notional_usd, q.unmatched_size * t.price) < ${dustParam}::numeric
+          THEN 'dust'
+        WHEN q.issue_type = 'unmatched_sell' AND q.unmatched_size >= t.size THEN 'no_open_lot'
+        WHEN q.issue_type = 'unmatched_sell' THEN 'partly_covered'
+        WHEN q.issue_type = 'pnl_discrepancy' AND q.new_pnl_usd IS NULL THEN 'no_new_pnl'
+        WHEN q.issue_type = 'pnl_discrepancy' AND q.old_pnl_usd > q.new_pnl_usd THEN 'old_pnl_higher'
+        WHEN q.issue_type = 'pnl_discrepancy' THEN 'old_pnl_lower'
+        WHEN q.details->>'cause' ~ '^[a-z_]{1,40}$' THEN q.details->>'cause'
+        WHEN q.reason ILIKE '%unknown status%' THEN 'unknown_status'
+        WHEN q.reason ILIKE '%unknown side%' THEN 'unknown_side'
+        WHEN q.reason ~ '(^|[:;] )size ' THEN 'bad_size'
+        WHEN q.reason ~ '(^|[:;] )price ' THEN 'bad_price'
+        WHEN q.reason ILIKE '%fee_usd%' THEN 'bad_fee'
+        WHEN q.reason ILIKE '%order_time%' THEN 'bad_time'
+        ELSE 'unusable'
+      END AS cause
+    FROM manual_review_queue q
+    LEFT JOIN trade_records t ON t.id = q.trade_id
+    LEFT JOIN app_users ua ON ua.id = q.assigned_to
+    LEFT JOIN app_users ur ON ur.id = q.resolved_by
+  )`;
+}
+
+export interface FilterContext {
+  /** The signed-in user, for assignee=me. */
+  userId: number | null;
+  dustNotionalUsd: string;
+}
+
+export async function filterContext(db: SqlClient, userId: number | null): Promise<FilterContext> {
+  const settings = await readComputeSettings(db);
+  return { userId, dustNotionalUsd: settings.dustNotionalUsd };
+}
+
+type FacetKey = "status" | "severity";
+
+/** WHERE conditions on the subquery's alias `i`, skipping the facets in `without`. */
+export function filterConditions(
+  filter: Partial<ReviewFilter>,
+  ctx: FilterContext,
+  p: SqlParams,
+  without: readonly FacetKey[] = [],
+): string {
+  const where: string[] = [];
+  if (filter.status && filter.status !== "all" && !without.includes("status")) {
+    if (filter.status === "open") where.push(`i.status IN ('pending', 'in_review')`);
+    else where.push(`i.status = ${p.add(filter.status)}`);
+  }
+  if (filter.severity && !without.includes("severity")) where.push(`i.severity = ${p.add(filter.severity)}`);
+  if (filter.type) where.push(`i.issue_type = ${p.add(filter.type)}`);
+  if (filter.symbol) where.push(`i.symbol = ${p.add(filter.symbol)}`);
+  if (filter.version) where.push(`i.allocation_version = ${p.add(filter.version)}`);
+  if (filter.cause) where.push(`i.cause = ${p.add(filter.cause)}`);
+  if (filter.month) where.push(`i.month = ${p.add(filter.month)}`);
+  if (filter.dust === "1") where.push(`i.is_dust`);
+  if (filter.dust === "0") where.push(`NOT coalesce(i.is_dust, false)`);
+  if (filter.trade) where.push(`(i.trade_id = ${p.add(filter.trade)} OR i.manual_trade_id = ${p.add(filter.trade)})`);
+  if (filter.assignee === "none") where.push(`i.assigned_to IS NULL`);
+  else if (filter.assignee === "me") where.push(`i.assigned_to = ${p.add(ctx.userId ?? -1)}`);
+  else if (filter.assignee) where.push(`i.assigned_to = ${p.add(Number(filter.assignee))}`);
+  return where.length ? `WHERE ${where.join(" AND ")}` : "";
+}
+
+export const SEVERITY_RANK_SQL = `CASE i.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END`;
+export const STATUS_RANK_SQL = `CASE i.status WHEN 'pending' THEN 0 WHEN 'in_review' THEN 1 WHEN 'resolved' THEN 2 ELSE 3 END`;
