@@ -90,11 +90,9 @@ export async function markRunning(db: SqlClient, runId: number): Promise<boolean
 
 /**
  * Records progress where other sessions can see it, and says whether a cancel was requested.
- * On PGlite the single connection is held by the run's transaction until it ends, so progress
- * there lives only in the process (see lib/compute/live-runs.ts).
+ * Never call it from inside the run's transaction (on PGlite it would wait for that transaction).
  */
 export async function saveProgress(db: SqlClient, runId: number, progress: RunProgress): Promise<boolean> {
-  if (db.engine === "pglite") return false;
   const [row] = await db.query<{ cancel_requested: boolean }>(
     `UPDATE fifo_computation_log SET progress = $2, heartbeat_at = now() WHERE id = $1 RETURNING cancel_requested`,
     [runId, JSON.stringify(progress)],
@@ -170,20 +168,23 @@ export async function getRun(db: SqlClient, runId: number): Promise<RunRow | nul
  * lock (see holdRunLock); if we can take it, its owner died. PGlite allows one process per data
  * directory, so there any active run not started by this process is dead.
  */
-export async function markStaleRuns(db: SqlClient, liveRunIds: ReadonlySet<number>): Promise<number[]> {
-  const active = await db.query<{ id: number; status: string; worker_pid: number | null }>(
-    "SELECT id, status, worker_pid FROM fifo_computation_log WHERE status = 'running'",
+export async function markStaleRuns(db: SqlClient, liveRunIds: ReadonlySet<number>, graceSeconds = 3): Promise<number[]> {
+  // The grace covers the moment between another process claiming a run and taking its lock.
+  const active = await db.query<{ id: number }>(
+    `SELECT id FROM fifo_computation_log
+     WHERE status = 'running' AND ($1::boolean OR started_at < now() - make_interval(secs => $2))`,
+    [db.engine === "pglite", graceSeconds],
   );
   const stale: number[] = [];
   for (const run of active) {
     if (liveRunIds.has(run.id)) continue;
     if (db.engine === "postgres") {
-      const [probe] = await db.query<{ free: boolean }>(
-        "SELECT pg_try_advisory_lock($1, $2) AS free",
-        [RUN_LOCK_CLASS, run.id],
-      );
-      if (!probe!.free) continue;
-      await db.query("SELECT pg_advisory_unlock($1, $2)", [RUN_LOCK_CLASS, run.id]);
+      // A transaction-scoped probe: the lock cannot leak onto a pooled connection.
+      const alive = await db.transaction(async (tx) => {
+        const [probe] = await tx.query<{ free: boolean }>("SELECT pg_try_advisory_xact_lock($1, $2) AS free", [RUN_LOCK_CLASS, run.id]);
+        return !probe!.free;
+      });
+      if (alive) continue;
     }
     stale.push(run.id);
     await markFinishedWithError(db, run.id, "failed", "stale: the process running it stopped before it finished");

@@ -123,3 +123,12 @@ export async function* tradesAfter(
     after = { lastOrderTime: last.order_time, lastTradeId: last.id };
   }
 }
+
+/** Count and checksum of every trade of these symbols: did anything change between two moments? */
+export async function tradesStamp(db: SqlClient, symbols: string[]): Promise<string> {
+  const [row] = await db.query<{ stamp: string }>(
+    `SELECT count(*) || ':' || coalesce(sum(${ROW_HASH}), 0) AS stamp FROM trade_records t WHERE t.symbol = ANY ($1::text[])`,
+    [symbols],
+  );
+  return row!.stamp;
+}

@@ -19,7 +19,7 @@ import {
   type RunRow,
 } from "@/db/compute/runs";
 import { readComputeSettings, type ComputeSettings } from "@/db/compute/settings";
-import { fingerprintSnapshots, tradesAfter } from "@/db/compute/snapshots";
+import { fingerprintSnapshots, tradesAfter, tradesStamp } from "@/db/compute/snapshots";
 import { countTrades, streamRunTrades, symbolsWithTrades, type TradeRow } from "@/db/compute/trade-stream";
 import { refreshReadModels } from "@/db/read-models";
 import type { SqlClient } from "@/db/sql-client";
@@ -80,27 +80,28 @@ export async function computeAllocations(db: SqlClient, request: RunRequest, opt
 }
 
 export async function executeRun(db: SqlClient, runId: number, options: ExecuteOptions = {}): Promise<RunSummary> {
-  if (!options.alreadyClaimed && !(await markRunning(db, runId))) return summarize(db, runId, []);
-  const run = (await getRun(db, runId))!;
+  // Registered before the first await, so a cancel that arrives right after the claim is seen.
   const live = registerLiveRun(runId);
   const abort = () => live.abort.abort();
   options.signal?.addEventListener("abort", abort);
   if (options.signal?.aborted) abort();
-  const releaseLock = await holdRunLock(db, runId);
   const fullRecomputes: { symbol: string; reason: string }[] = [];
   const timings: Record<string, number> = {};
+  let releaseLock: (() => Promise<void>) | null = null;
   try {
-    await db.transaction((tx) =>
-      computeInTransaction(db, tx, run, {
-        signal: live.abort.signal,
-        publish: (progress) => {
-          live.progress = progress;
-          options.onProgress?.(progress);
-        },
-        fullRecomputes,
-        timings,
-      }),
-    );
+    if (!options.alreadyClaimed && !(await markRunning(db, runId))) return summarize(db, runId, []);
+    releaseLock = await holdRunLock(db, runId);
+    const run = (await getRun(db, runId))!;
+    if (run.cancel_requested) abort();
+    await computeRun(db, run, {
+      signal: live.abort.signal,
+      publish: (progress) => {
+        live.progress = progress;
+        options.onProgress?.(progress);
+      },
+      fullRecomputes,
+      timings,
+    });
   } catch (error) {
     const cancelled = live.abort.signal.aborted || error instanceof RunCancelled || isCancelled(error);
     const message = cancelled ? new RunCancelled().message : errorMessage(error);
@@ -108,7 +109,7 @@ export async function executeRun(db: SqlClient, runId: number, options: ExecuteO
     await markFinishedWithError(db, runId, cancelled ? "cancelled" : "failed", message);
   } finally {
     options.signal?.removeEventListener("abort", abort);
-    await releaseLock();
+    await releaseLock?.();
     unregisterLiveRun(runId);
   }
   return { ...(await summarize(db, runId, fullRecomputes)), timings };
@@ -131,61 +132,130 @@ interface RunContext {
   fullRecomputes: { symbol: string; reason: string }[];
 }
 
-async function computeInTransaction(db: SqlClient, tx: SqlClient, run: RunRow, context: RunContext): Promise<void> {
-  const version = run.allocation_version;
-  const reader = db.engine === "pglite" ? tx : db;
-  const timer = phaseTimer(context.timings);
-  const settings = await readComputeSettings(tx);
-  const symbols = run.symbols ?? (await symbolsWithTrades(reader));
-  const plans = await planSymbols(reader, version, symbols, run.mode);
-  timer("plan");
-  for (const p of plans) if (p.fullReason && run.mode === "incremental") context.fullRecomputes.push({ symbol: p.symbol, reason: p.fullReason });
+interface PreparedRun {
+  run: RunRow;
+  settings: ComputeSettings;
+  symbols: string[];
+  plans: SymbolPlan[];
+  tracker: ProgressTracker;
+  timer: (phase: string) => void;
+  /** Publishes progress when due and throws RunCancelled on a cancel request. */
+  checkpoint: (force?: boolean) => Promise<void>;
+}
 
+/**
+ * A real server streams: trades come out of one connection while allocations go into the run's
+ * transaction on another, so memory stays flat. PGlite has a single connection, and an open
+ * transaction there blocks every other query of the dashboard, so it computes first (outside any
+ * transaction, yielding to the server between batches) and then writes in one short transaction,
+ * after checking the trades did not change meanwhile.
+ */
+async function computeRun(db: SqlClient, run: RunRow, context: RunContext): Promise<void> {
+  const prepared = await prepareRun(db, run, context);
+  if (db.engine !== "pglite") {
+    await db.transaction(async (tx) => {
+      const collector = new FindingsCollector(prepared.settings);
+      await clearPrevious(tx, prepared);
+      await writeResults(tx, prepared, collector, allocate(readTrades(db, tx, prepared), prepared, collector));
+    });
+    return;
+  }
+  const stamp = await tradesStamp(db, prepared.symbols);
+  const collector = new FindingsCollector(prepared.settings);
+  const allocations: AllocationOut[] = [];
+  for await (const a of allocate(readTrades(db, db, prepared), prepared, collector)) allocations.push(a);
+  prepared.timer("compute");
+  prepared.checkpoint = async () => {
+    if (context.signal.aborted) throw new RunCancelled();
+  }; // no progress writes from inside the write transaction: they would wait for it
+  await db.transaction(async (tx) => {
+    if ((await tradesStamp(tx, prepared.symbols)) !== stamp) {
+      throw new Error("trades of these symbols changed while the run was computing; start the run again");
+    }
+    await clearPrevious(tx, prepared);
+    await writeResults(tx, prepared, collector, fromArray(allocations));
+  });
+}
+
+async function prepareRun(db: SqlClient, run: RunRow, context: RunContext): Promise<PreparedRun> {
+  const timer = phaseTimer(context.timings);
+  const settings = await readComputeSettings(db);
+  const symbols = run.symbols ?? (await symbolsWithTrades(db));
+  const plans = await planSymbols(db, run.allocation_version, symbols, run.mode);
+  for (const p of plans) if (p.fullReason && run.mode === "incremental") context.fullRecomputes.push({ symbol: p.symbol, reason: p.fullReason });
   const fullSymbols = plans.filter((p) => !p.resumeFrom).map((p) => p.symbol);
   const tradesTotal =
-    (fullSymbols.length ? await countTrades(reader, fullSymbols) : 0) + plans.reduce((n, p) => n + p.tradesToRead, 0);
+    (fullSymbols.length ? await countTrades(db, fullSymbols) : 0) + plans.reduce((n, p) => n + p.tradesToRead, 0);
   const tracker = new ProgressTracker(symbols.length, tradesTotal);
+  timer("plan");
   let cancelRequested = false;
-  const checkpoint = async (force = false) => {
-    if (context.signal.aborted || cancelRequested) throw new RunCancelled();
-    if (!force && !tracker.due()) return;
-    const progress = tracker.snapshot();
-    context.publish(progress);
-    cancelRequested = await saveProgress(db, run.id, progress);
-    if (cancelRequested) throw new RunCancelled();
+  let sinceYield = 0;
+  const prepared: PreparedRun = {
+    run, settings, symbols, plans, tracker, timer,
+    checkpoint: async (force = false) => {
+      if (context.signal.aborted || cancelRequested) throw new RunCancelled();
+      // PGlite computes on the server's own thread: let requests through now and then.
+      if (db.engine === "pglite" && ++sinceYield % 4 === 0) await new Promise((r) => setImmediate(r));
+      if (!force && !tracker.due()) return;
+      const progress = tracker.snapshot();
+      context.publish(progress);
+      cancelRequested = await saveProgress(db, run.id, progress);
+      if (cancelRequested) throw new RunCancelled();
+    },
   };
-  await checkpoint(true);
+  await prepared.checkpoint(true);
+  return prepared;
+}
 
-  await clearResults(tx, version, fullSymbols);
-  await tx.query("DELETE FROM fifo_inventory_snapshot WHERE allocation_version = $1 AND symbol = ANY ($2::text[])", [version, symbols]);
-  timer("clear");
+async function clearPrevious(tx: SqlClient, p: PreparedRun): Promise<void> {
+  const fullSymbols = p.plans.filter((plan) => !plan.resumeFrom).map((plan) => plan.symbol);
+  await clearResults(tx, p.run.allocation_version, fullSymbols);
+  await tx.query("DELETE FROM fifo_inventory_snapshot WHERE allocation_version = $1 AND symbol = ANY ($2::text[])", [
+    p.run.allocation_version,
+    p.symbols,
+  ]);
+  p.timer("clear");
+}
 
-  const collector = new FindingsCollector(settings);
-  const trades = run.mode === "full" ? streamRunTrades(db, tx, run.id, run.symbols !== null) : pagedTrades(reader, plans);
+function readTrades(db: SqlClient, tx: SqlClient, p: PreparedRun): AsyncIterable<TradeRow> {
+  return p.run.mode === "full" ? streamRunTrades(db, tx, p.run.id, p.run.symbols !== null) : pagedTrades(db, p.plans);
+}
+
+async function* fromArray<T>(items: T[]): AsyncIterable<T> {
+  yield* items;
+}
+
+async function writeResults(
+  tx: SqlClient,
+  p: PreparedRun,
+  collector: FindingsCollector,
+  allocations: AsyncIterable<AllocationOut>,
+): Promise<void> {
+  const { run, tracker } = p;
+  const version = run.allocation_version;
   tracker.phase = "computing";
-  const allocationsWritten = await writeAllocations(tx, version, run.id, allocate(trades, plans, collector, tracker, checkpoint));
+  const allocationsWritten = await writeAllocations(tx, version, run.id, allocations);
+  p.timer("allocate");
 
-  timer("allocate");
   tracker.phase = "writing";
-  await checkpoint(true);
+  await p.checkpoint(true);
   await writeUnmatchedSells(tx, version, run.id, collector.unmatched);
-  await writeSnapshots(tx, version, run.id, collector.snapshots(plans));
-  await fingerprintSnapshots(tx, version, symbols);
-  timer("snapshots");
+  await writeSnapshots(tx, version, run.id, collector.snapshots(p.plans));
+  await fingerprintSnapshots(tx, version, p.symbols);
+  p.timer("snapshots");
 
   tracker.phase = "reviewing";
-  await checkpoint(true);
-  const preserved = plans.flatMap((p) => (p.resumeFrom ? [{ symbol: p.symbol, ...p.resumeFrom.point }] : []));
-  const review = await syncReviewItems(tx, run.id, version, symbols, collector.candidates, preserved);
-  timer("review");
+  await p.checkpoint(true);
+  const preserved = p.plans.flatMap((plan) => (plan.resumeFrom ? [{ symbol: plan.symbol, ...plan.resumeFrom.point }] : []));
+  const review = await syncReviewItems(tx, run.id, version, p.symbols, collector.candidates, preserved);
+  p.timer("review");
   await refreshReadModels(tx, version);
-  timer("read_models");
+  p.timer("read_models");
 
   tracker.phase = "done";
-  tracker.symbolsDone = symbols.length;
+  tracker.symbolsDone = p.symbols.length;
   const progress = tracker.snapshot();
-  context.publish(progress);
-  if (context.signal.aborted) throw new RunCancelled();
+  await p.checkpoint(false);
   await markSucceeded(tx, run.id, {
     tradesRead: tracker.tradesDone,
     allocationsWritten,
@@ -202,14 +272,10 @@ async function* pagedTrades(reader: SqlClient, plans: SymbolPlan[]): AsyncIterab
   for (const plan of plans) yield* tradesAfter(reader, plan.symbol, plan.resumeFrom?.point ?? null);
 }
 
-async function* allocate(
-  trades: AsyncIterable<TradeRow>,
-  plans: SymbolPlan[],
-  collector: FindingsCollector,
-  tracker: ProgressTracker,
-  checkpoint: () => Promise<void>,
-): AsyncIterable<AllocationOut> {
-  const resume = new Map(plans.map((p) => [p.symbol, p.resumeFrom]));
+async function* allocate(trades: AsyncIterable<TradeRow>, p: PreparedRun, collector: FindingsCollector): AsyncIterable<AllocationOut> {
+  const { tracker } = p;
+  tracker.phase = "computing";
+  const resume = new Map(p.plans.map((plan) => [plan.symbol, plan.resumeFrom]));
   let symbol: string | null = null;
   let book: FifoBook | null = null;
   for await (const trade of trades) {
@@ -222,7 +288,7 @@ async function* allocate(
     const result = book!.apply(trade);
     collector.record(trade, result.unmatched, result.unusable, result.allocations);
     tracker.tradesDone++;
-    if ((tracker.tradesDone & 1023) === 0) await checkpoint();
+    if ((tracker.tradesDone & 1023) === 0) await p.checkpoint();
     yield* result.allocations;
   }
   if (symbol !== null && book) collector.finishSymbol(symbol, book);

@@ -181,13 +181,13 @@ interface Order {
 function decideOrder(prng: Prng, state: SymbolState): Order {
   if (state.inventory === 0n) {
     // Now and then the bot sells what it does not hold (a missed buy, a deposit it never saw).
-    if (prng.chance(0.002)) return { side: "sell", size: orderSize(prng, state), oversell: true };
+    if (prng.chance(0.01)) return { side: "sell", size: orderSize(prng, state), oversell: true };
     return { side: "buy", size: orderSize(prng, state), oversell: false };
   }
   const holding = (state.inventory * state.stored) / pow10(NOTIONAL_SCALE - 2); // cents
   const sellChance = holding > 500_000n ? 0.6 : 0.4;
   if (!prng.chance(sellChance)) return { side: "buy", size: orderSize(prng, state), oversell: false };
-  if (prng.chance(0.004)) {
+  if (prng.chance(0.02)) {
     const size = floorTo((state.inventory * BigInt(prng.between(1_100, 3_000))) / 1_000n, SIZE_SCALE, state.spec.sizeDecimals);
     return { side: "sell", size: size > state.inventory ? size : state.inventory + lotStep(state), oversell: true };
   }

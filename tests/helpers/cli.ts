@@ -44,7 +44,8 @@ export function startScript(script: string, args: string[], options: { env?: Rec
   const child: ChildProcess = spawn(
     process.execPath,
     [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "scripts", script), ...args],
-    { cwd: root, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] },
+    // Its own process group: tsx runs the script in a child process, and kill -9 must reach it too.
+    { cwd: root, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   const output = { stdout: "", stderr: "" };
   child.stdout!.on("data", (d) => (output.stdout += d));
@@ -54,6 +55,10 @@ export function startScript(script: string, args: string[], options: { env?: Rec
     child,
     output,
     exited,
+    /** kill -9 of the script and everything it started, as a crash or an OOM kill would do. */
+    killHard(): void {
+      process.kill(-child.pid!, "SIGKILL");
+    },
     /** Resolves once the combined output matches, or rejects when the script ends first. */
     async waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<void> {
       const deadline = Date.now() + timeoutMs;
