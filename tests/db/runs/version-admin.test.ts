@@ -130,6 +130,8 @@ describe("deleting a version", () => {
     const [audit] = await listVersionDeletions(t.db);
     expect(audit).toMatchObject({ allocation_version: 1, deleted_by: "admin@example.com", review_items_deleted: 1 });
     expect((await listVersionSummaries(t.db)).map((v) => v.allocation_version)).toEqual([2]);
+    const health = await t.db.query<{ allocation_version: number }>("SELECT allocation_version FROM v_allocation_health");
+    expect(health.map((h) => h.allocation_version)).toEqual([2]);
     // The number is not reused.
     expect(await nextVersionNumber(t.db)).toBe(3);
   });
