@@ -1,5 +1,332 @@
-// Pre-aggregated read models for the dashboard, refreshed by every successful run inside its
-// transaction. (The dashboard work fills this in.)
+// The dashboard's read models (dash_* tables, migration 0002): pre-aggregations of one allocation
+// version, so pages stay fast at 1,000,000 trades. They are derived data, rebuilt per version:
+// - after every successful run (the compute run calls refreshReadModels), and
+// - on demand by pages (ensureReadModels) when dash_refresh_state's stamp no longer matches the
+//   version's fifo_inventory_snapshot rows (every run rewrites those), e.g. after a run that did
+//   not call the hook, or after a version was deleted.
+// Live tables (manual_review_queue, fifo_computation_log, trade_records) are still read live.
 import type { SqlClient } from "./sql-client";
 
-export async function refreshReadModels(_db: SqlClient, _version: number): Promise<void> {}
+/** Per-sell difference -> signed power-of-ten bucket (see dash_diff_histogram in 0002). */
+export const bucketSql = (d: string) =>
+  `(sign(${d}) * CASE WHEN abs(${d}) < 0.01 THEN 0 WHEN abs(${d}) < 0.1 THEN 1 WHEN abs(${d}) < 1 THEN 2
+     WHEN abs(${d}) < 10 THEN 3 WHEN abs(${d}) < 100 THEN 4 WHEN abs(${d}) < 1000 THEN 5 WHEN abs(${d}) < 10000 THEN 6
+     WHEN abs(${d}) < 100000 THEN 7 ELSE 8 END)::smallint`;
+
+/** How many of the largest differences are kept per (version, baseline, scope). */
+export const LARGEST_KEPT = 100;
+
+const READ_MODEL_LOCK = 4_242_002; // pg_advisory_xact_lock key: one refresh at a time
+
+/** What a version's read models are built from; changes whenever a run rewrites the version. */
+export async function sourceStamp(db: SqlClient, version: number): Promise<string> {
+  const [row] = await db.query<{ stamp: string }>(
+    `SELECT coalesce(max(computation_id), 0) || ':' || count(*) AS stamp
+     FROM fifo_inventory_snapshot WHERE allocation_version = $1`,
+    [version],
+  );
+  return row?.stamp ?? "0:0";
+}
+
+/** Rebuilds every dash_* row of `version` in one transaction. Safe to call at any time. */
+export async function refreshReadModels(db: SqlClient, version: number): Promise<void> {
+  const started = Date.now();
+  await db.transaction(async (tx) => {
+    await tx.query("SELECT pg_advisory_xact_lock($1)", [READ_MODEL_LOCK]);
+    // Large sorts and hashes: enough memory to keep them off disk, for this transaction only.
+    await tx.exec("SET LOCAL work_mem = '64MB'");
+    const stamp = await sourceStamp(tx, version);
+    for (const table of [
+      "dash_sell_pnl", "dash_symbol_pnl", "dash_daily_pnl", "dash_diff_histogram", "dash_discrepancies",
+      "dash_discrepancy_counts", "dash_largest_differences",
+    ]) {
+      await tx.query(`DELETE FROM ${table} WHERE allocation_version = $1`, [version]);
+    }
+    await tx.query("DELETE FROM dash_version_sell_diff WHERE version_hi = $1 OR version_lo = $1", [version]);
+    await tx.query(`DELETE FROM dash_diff_histogram WHERE baseline = 'v' || $1::int`, [version]);
+    await tx.query(`DELETE FROM dash_largest_differences WHERE baseline = 'v' || $1::int`, [version]);
+
+    const steps: Record<string, number> = {};
+    const step = async (name: string, fn: () => Promise<void>) => {
+      const t0 = Date.now();
+      await fn();
+      steps[name] = Date.now() - t0;
+    };
+    await step("sell_pnl", () => buildSellPnl(tx, version));
+    if (tx.engine === "postgres") await tx.exec("ANALYZE dash_sell_pnl");
+    await step("symbol_pnl", () => buildSymbolPnl(tx, version));
+    await step("daily_pnl", () => buildDailyPnl(tx, version));
+    await step("histograms", () => buildHistograms(tx, version));
+    await step("largest", () => buildLargest(tx, version));
+    await step("discrepancies", () => buildDiscrepancies(tx, version));
+    const others = await tx.query<{ allocation_version: number }>(
+      "SELECT allocation_version FROM dash_refresh_state WHERE allocation_version <> $1",
+      [version],
+    );
+    for (const { allocation_version: other } of others) await step(`vs_v${other}`, () => buildVersionDiff(tx, version, other));
+
+    await tx.query(
+      `INSERT INTO dash_refresh_state (allocation_version, source_stamp, refreshed_at, duration_ms, steps)
+       VALUES ($1, $2, now(), $3, $4::jsonb)
+       ON CONFLICT (allocation_version) DO UPDATE
+       SET source_stamp = excluded.source_stamp, refreshed_at = excluded.refreshed_at, duration_ms = excluded.duration_ms,
+         steps = excluded.steps`,
+      [version, stamp, Date.now() - started, JSON.stringify(steps)],
+    );
+    if (tx.engine === "postgres") {
+      for (const table of ["dash_discrepancies", "dash_discrepancy_counts", "dash_version_sell_diff"]) await tx.exec(`ANALYZE ${table}`);
+    }
+  });
+}
+
+/** Refreshes `version` when its read models are missing or older than its allocations. */
+export async function ensureReadModels(db: SqlClient, version: number): Promise<void> {
+  const [state] = await db.query<{ source_stamp: string }>(
+    "SELECT source_stamp FROM dash_refresh_state WHERE allocation_version = $1",
+    [version],
+  );
+  const stamp = await sourceStamp(db, version);
+  if (state?.source_stamp === stamp) return;
+  if (!state && stamp === "0:0") return; // nothing computed for this version: nothing to show
+  await refreshReadModels(db, version);
+}
+
+/** When the read models of `version` were built (null: never). */
+export async function readModelsRefreshedAt(db: SqlClient, version: number): Promise<string | null> {
+  const [row] = await db.query<{ refreshed_at: string }>(
+    "SELECT refreshed_at FROM dash_refresh_state WHERE allocation_version = $1",
+    [version],
+  );
+  return row?.refreshed_at ?? null;
+}
+
+const VALID_TRADE = `t.status = 'filled' AND t.size > 0 AND t.size <> 'NaN' AND t.price > 0 AND t.price <> 'NaN'`;
+
+async function buildSellPnl(tx: SqlClient, version: number) {
+  // The sells of the version: those its runs covered (as v_allocation_discrepancies defines them),
+  // plus any other sell with allocation or unmatched rows (normally none).
+  await tx.query(
+    `INSERT INTO dash_sell_pnl (allocation_version, sell_trade_id, symbol, sell_time, sell_size, matched_size,
+       unmatched_size, lots, new_pnl_usd, old_parent_id, old_pnl_usd, covered, in_snapshot, snapshot_pnl_usd,
+       old_difference_usd, snapshot_difference_usd)
+     WITH alloc AS (
+       SELECT sell_trade_id, count(*)::int AS lots, sum(allocated_size) AS allocated, sum(pnl_usd) AS pnl
+       FROM fifo_allocations WHERE allocation_version = $1 GROUP BY sell_trade_id
+     ), unmatched AS (
+       SELECT sell_trade_id, unmatched_size FROM fifo_unmatched_sells WHERE allocation_version = $1
+     ), covered AS (
+       SELECT t.id, t.symbol, t.order_time, t.size, t.parent_id, t.pnl_usd FROM fifo_inventory_snapshot s
+       JOIN trade_records t ON t.symbol = s.symbol AND t.side = 'sell' AND ${VALID_TRADE}
+         AND (t.order_time, t.id) <= (s.last_order_time, s.last_trade_id)
+       WHERE s.allocation_version = $1
+     ), sells AS (
+       SELECT c.*, true AS covered FROM covered c
+       UNION ALL
+       SELECT t.id, t.symbol, t.order_time, t.size, t.parent_id, t.pnl_usd, false FROM trade_records t
+       WHERE t.id IN (SELECT sell_trade_id FROM alloc UNION SELECT sell_trade_id FROM unmatched EXCEPT SELECT id FROM covered)
+     )
+     SELECT $1::int, t.id, t.symbol, t.order_time, t.size, coalesce(a.allocated, 0), coalesce(u.unmatched_size, 0),
+       coalesce(a.lots, 0), coalesce(a.pnl, 0), t.parent_id, t.pnl_usd, t.covered, h.trade_id IS NOT NULL, h.pnl_usd,
+       coalesce(a.pnl, 0) - coalesce(t.pnl_usd, 0),
+       CASE WHEN h.trade_id IS NOT NULL THEN coalesce(a.pnl, 0) - coalesce(h.pnl_usd, 0) END
+     FROM sells t
+     LEFT JOIN alloc a ON a.sell_trade_id = t.id
+     LEFT JOIN unmatched u ON u.sell_trade_id = t.id
+     LEFT JOIN historical_pnl_snapshot_20251120 h ON h.trade_id = t.id`,
+    [version],
+  );
+}
+
+/** The top LARGEST_KEPT per-sell differences against the old system and the snapshot. */
+async function buildLargest(tx: SqlClient, version: number) {
+  await tx.query(
+    `INSERT INTO dash_largest_differences (allocation_version, baseline, scope, rank, sell_trade_id, symbol, sell_time,
+       baseline_usd, target_usd, difference_usd, old_parent_id)
+     WITH d AS (
+       SELECT 'old' AS baseline, sell_trade_id, symbol, sell_time, old_pnl_usd AS base, new_pnl_usd, old_difference_usd AS diff, old_parent_id
+       FROM dash_sell_pnl WHERE allocation_version = $1
+       UNION ALL
+       SELECT 'snapshot', sell_trade_id, symbol, sell_time, snapshot_pnl_usd, new_pnl_usd, snapshot_difference_usd, old_parent_id
+       FROM dash_sell_pnl WHERE allocation_version = $1 AND in_snapshot
+     ), ranked AS (
+       SELECT d.*, row_number() OVER (PARTITION BY baseline, symbol ORDER BY abs(diff) DESC, sell_trade_id DESC) AS symbol_rank
+       FROM d
+     ), top_symbol AS (
+       SELECT * FROM ranked WHERE symbol_rank <= ${LARGEST_KEPT}
+     )
+     SELECT $1::int, baseline, symbol, symbol_rank, sell_trade_id, symbol, sell_time, base, new_pnl_usd, diff, old_parent_id
+     FROM top_symbol
+     UNION ALL
+     SELECT $1::int, baseline, '*', rank, sell_trade_id, symbol, sell_time, base, new_pnl_usd, diff, old_parent_id
+     FROM (SELECT t.*, row_number() OVER (PARTITION BY baseline ORDER BY abs(diff) DESC, sell_trade_id DESC) AS rank FROM top_symbol t) o
+     WHERE rank <= ${LARGEST_KEPT}`,
+    [version],
+  );
+}
+
+async function buildSymbolPnl(tx: SqlClient, version: number) {
+  // v_pnl_by_symbol itself (so the numbers are the view's), plus unmatched and snapshot figures.
+  await tx.query(
+    `INSERT INTO dash_symbol_pnl (allocation_version, symbol, allocations, sells_matched, sells_partially_matched,
+       sells_unmatched, allocated_size, cost_basis_usd, proceeds_usd, fees_usd, realized_pnl_usd, unmatched_sells,
+       unmatched_size, unmatched_notional_usd, open_size, old_pnl_usd, pnl_difference_usd, snapshot_pnl_usd,
+       snapshot_new_pnl_usd, computation_id)
+     WITH um AS (
+       SELECT symbol, count(*) FILTER (WHERE matched_size > 0) AS partial, count(*) FILTER (WHERE matched_size = 0) AS none
+       FROM fifo_unmatched_sells WHERE allocation_version = $1 GROUP BY symbol
+     ), snap AS (
+       SELECT symbol, coalesce(sum(snapshot_pnl_usd), 0) AS snapshot_pnl, sum(new_pnl_usd) AS new_pnl
+       FROM dash_sell_pnl WHERE allocation_version = $1 AND in_snapshot GROUP BY symbol
+     )
+     SELECT p.allocation_version, p.symbol, p.allocations, p.sells_matched, coalesce(um.partial, 0), coalesce(um.none, 0),
+       p.allocated_size, p.cost_basis_usd, p.proceeds_usd, p.fees_usd, p.realized_pnl_usd, p.unmatched_sells,
+       p.unmatched_size, p.unmatched_notional_usd, p.open_size, p.old_pnl_usd, p.pnl_difference_usd,
+       coalesce(snap.snapshot_pnl, 0), coalesce(snap.new_pnl, 0), s.computation_id
+     FROM v_pnl_by_symbol p
+     JOIN fifo_inventory_snapshot s ON s.allocation_version = p.allocation_version AND s.symbol = p.symbol
+     LEFT JOIN um ON um.symbol = p.symbol
+     LEFT JOIN snap ON snap.symbol = p.symbol
+     WHERE p.allocation_version = $1`,
+    [version],
+  );
+}
+
+async function buildDailyPnl(tx: SqlClient, version: number) {
+  await tx.query(
+    `INSERT INTO dash_daily_pnl (allocation_version, symbol, day, new_pnl_usd, old_pnl_usd, snapshot_pnl_usd, snapshot_new_pnl_usd)
+     WITH syms AS (SELECT symbol FROM fifo_inventory_snapshot WHERE allocation_version = $1),
+     n AS (
+       SELECT symbol, (sell_time AT TIME ZONE 'UTC')::date AS day, sum(pnl_usd) AS new_pnl
+       FROM fifo_allocations WHERE allocation_version = $1 GROUP BY 1, 2
+     ), o AS (
+       SELECT t.symbol, (t.order_time AT TIME ZONE 'UTC')::date AS day, sum(t.pnl_usd) AS old_pnl
+       FROM trade_records t JOIN syms ON syms.symbol = t.symbol
+       WHERE t.side = 'sell' AND t.pnl_usd IS NOT NULL GROUP BY 1, 2
+     ), h AS (
+       SELECT symbol, (sell_time AT TIME ZONE 'UTC')::date AS day, coalesce(sum(snapshot_pnl_usd), 0) AS snapshot_pnl,
+         sum(new_pnl_usd) AS snapshot_new_pnl
+       FROM dash_sell_pnl WHERE allocation_version = $1 AND in_snapshot GROUP BY 1, 2
+     )
+     SELECT $1::int, symbol, day, coalesce(n.new_pnl, 0), coalesce(o.old_pnl, 0), coalesce(h.snapshot_pnl, 0),
+       coalesce(h.snapshot_new_pnl, 0)
+     FROM n FULL JOIN o USING (symbol, day) FULL JOIN h USING (symbol, day)`,
+    [version],
+  );
+}
+
+async function buildHistograms(tx: SqlClient, version: number) {
+  await tx.query(
+    `INSERT INTO dash_diff_histogram (allocation_version, baseline, symbol, bucket, sells, difference_usd)
+     SELECT $1::int, 'old', symbol, ${bucketSql("old_difference_usd")}, count(*), sum(old_difference_usd)
+     FROM dash_sell_pnl WHERE allocation_version = $1 GROUP BY 1, 2, 3, 4
+     UNION ALL
+     SELECT $1::int, 'snapshot', symbol, ${bucketSql("snapshot_difference_usd")}, count(*), sum(snapshot_difference_usd)
+     FROM dash_sell_pnl WHERE allocation_version = $1 AND in_snapshot GROUP BY 1, 2, 3, 4`,
+    [version],
+  );
+}
+
+/** Version vs version: the sells whose PnL differs, and the histogram of all their sells. */
+async function buildVersionDiff(tx: SqlClient, a: number, b: number) {
+  const hi = Math.max(a, b);
+  const lo = Math.min(a, b);
+  await tx.query(
+    `INSERT INTO dash_version_sell_diff (version_hi, version_lo, sell_trade_id, symbol, sell_time, pnl_hi_usd, pnl_lo_usd, difference_usd)
+     SELECT $1::int, $2, coalesce(h.sell_trade_id, l.sell_trade_id), coalesce(h.symbol, l.symbol), coalesce(h.sell_time, l.sell_time),
+       h.new_pnl_usd, l.new_pnl_usd, coalesce(h.new_pnl_usd, 0) - coalesce(l.new_pnl_usd, 0)
+     FROM (SELECT * FROM dash_sell_pnl WHERE allocation_version = $1) h
+     FULL JOIN (SELECT * FROM dash_sell_pnl WHERE allocation_version = $2) l ON l.sell_trade_id = h.sell_trade_id
+     WHERE h.sell_trade_id IS NULL OR l.sell_trade_id IS NULL OR h.new_pnl_usd <> l.new_pnl_usd`,
+    [hi, lo],
+  );
+  // Largest differences of the pair, stored as (hi, 'v' || lo): difference = hi - lo.
+  await tx.query(
+    `INSERT INTO dash_largest_differences (allocation_version, baseline, scope, rank, sell_trade_id, symbol, sell_time,
+       baseline_usd, target_usd, difference_usd, old_parent_id)
+     WITH ranked AS (
+       SELECT d.*, row_number() OVER (PARTITION BY symbol ORDER BY abs(difference_usd) DESC, sell_trade_id DESC) AS symbol_rank
+       FROM dash_version_sell_diff d WHERE version_hi = $1 AND version_lo = $2
+     ), top_symbol AS (SELECT * FROM ranked WHERE symbol_rank <= ${LARGEST_KEPT})
+     SELECT $1::int, 'v' || $2::int, symbol, symbol_rank, sell_trade_id, symbol, sell_time, pnl_lo_usd, pnl_hi_usd, difference_usd, NULL::bigint
+     FROM top_symbol
+     UNION ALL
+     SELECT $1::int, 'v' || $2::int, '*', rank, sell_trade_id, symbol, sell_time, pnl_lo_usd, pnl_hi_usd, difference_usd, NULL::bigint
+     FROM (SELECT t.*, row_number() OVER (ORDER BY abs(difference_usd) DESC, sell_trade_id DESC) AS rank FROM top_symbol t) o
+     WHERE rank <= ${LARGEST_KEPT}`,
+    [hi, lo],
+  );
+  // Unchanged sells all fall in bucket 0: count them from the per-symbol totals, not row by row.
+  await tx.query(
+    `INSERT INTO dash_diff_histogram (allocation_version, baseline, symbol, bucket, sells, difference_usd)
+     WITH changed AS (
+       SELECT symbol, ${bucketSql("difference_usd")} AS bucket, count(*) AS sells, sum(difference_usd) AS diff
+       FROM dash_version_sell_diff WHERE version_hi = $1 AND version_lo = $2 GROUP BY 1, 2
+     ), totals AS (
+       SELECT symbol, count(*) AS sells FROM dash_sell_pnl h
+       WHERE allocation_version = $1
+         AND EXISTS (SELECT 1 FROM dash_sell_pnl l WHERE l.allocation_version = $2 AND l.sell_trade_id = h.sell_trade_id)
+       GROUP BY symbol
+     ), unchanged AS (
+       SELECT t.symbol, t.sells - coalesce((SELECT count(*) FROM dash_version_sell_diff d
+         WHERE d.version_hi = $1 AND d.version_lo = $2 AND d.symbol = t.symbol
+           AND d.pnl_hi_usd IS NOT NULL AND d.pnl_lo_usd IS NOT NULL), 0) AS sells
+       FROM totals t
+     ), merged AS (
+       SELECT symbol, bucket, sells, diff FROM changed
+       UNION ALL SELECT symbol, 0::smallint, sells, 0 FROM unchanged WHERE sells > 0
+     )
+     SELECT $1::int, 'v' || $2::int, symbol, bucket, sum(sells), sum(diff) FROM merged GROUP BY symbol, bucket`,
+    [hi, lo],
+  );
+}
+
+async function buildDiscrepancies(tx: SqlClient, version: number) {
+  // The four branches of v_allocation_discrepancies, set-based for one version (the view runs
+  // correlated subqueries per sell); the per-sell totals come from dash_sell_pnl (covered sells).
+  // tests/db/queries/dashboard-queries.test.ts checks that both agree.
+  await tx.query(
+    `INSERT INTO dash_discrepancies (allocation_version, discrepancy_type, symbol, trade_id, related_trade_id,
+       expected, actual, difference, abs_difference, details, trade_time)
+     WITH sell_totals AS (
+       SELECT sell_trade_id AS id, symbol, sell_size AS size, old_pnl_usd, sell_time AS order_time,
+         matched_size AS allocated, new_pnl_usd, unmatched_size AS unmatched
+       FROM dash_sell_pnl WHERE allocation_version = $1 AND covered
+     ), buy_totals AS (
+       SELECT buy_trade_id, symbol, sum(allocated_size) AS allocated
+       FROM fifo_allocations WHERE allocation_version = $1 GROUP BY buy_trade_id, symbol
+     ), found AS (
+       SELECT 'sell_size_mismatch'::text AS discrepancy_type, symbol, id AS trade_id, NULL::bigint AS related_trade_id,
+         size AS expected, allocated + unmatched AS actual, allocated + unmatched - size AS difference,
+         'allocated ' || allocated || ' + unmatched ' || unmatched || ' <> sell size ' || size AS details, order_time
+       FROM sell_totals WHERE allocated + unmatched <> size
+       UNION ALL
+       SELECT 'buy_overallocated', b.symbol, b.buy_trade_id, NULL, t.size, b.allocated, b.allocated - t.size,
+         'allocated ' || b.allocated || ' > buy size ' || t.size, t.order_time
+       FROM buy_totals b JOIN trade_records t ON t.id = b.buy_trade_id
+       WHERE b.allocated > t.size
+       UNION ALL
+       SELECT 'buy_not_before_sell', a.symbol, a.sell_trade_id, a.buy_trade_id, NULL, NULL, NULL,
+         'buy ' || a.buy_trade_id || ' at ' || b.order_time || ' does not come before sell ' || a.sell_trade_id || ' at ' || s.order_time,
+         s.order_time
+       FROM fifo_allocations a
+       JOIN trade_records b ON b.id = a.buy_trade_id
+       JOIN trade_records s ON s.id = a.sell_trade_id
+       WHERE a.allocation_version = $1 AND (b.order_time, b.id) >= (s.order_time, s.id)
+       UNION ALL
+       SELECT 'pnl_difference', symbol, id, NULL, old_pnl_usd, new_pnl_usd, new_pnl_usd - old_pnl_usd,
+         'old pnl_usd ' || old_pnl_usd || ', new ' || new_pnl_usd, order_time
+       FROM sell_totals
+       WHERE old_pnl_usd IS NOT NULL AND abs(new_pnl_usd - old_pnl_usd) > coalesce(
+         (SELECT value::numeric FROM fifo_settings WHERE key = 'pnl_discrepancy_threshold_usd'), 0)
+     )
+     SELECT $1::int, discrepancy_type, symbol, trade_id, related_trade_id, expected, actual, difference, abs(difference),
+       details, order_time
+     FROM found`,
+    [version],
+  );
+  await tx.query(
+    `INSERT INTO dash_discrepancy_counts (allocation_version, symbol, discrepancy_type, discrepancies)
+     SELECT $1::int, symbol, discrepancy_type, count(*) FROM dash_discrepancies WHERE allocation_version = $1 GROUP BY 2, 3`,
+    [version],
+  );
+}

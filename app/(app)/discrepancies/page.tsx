@@ -1,0 +1,80 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { dateFilters, optionsOf, symbolFilter, versionFilter } from "@/components/data-table/common-filters";
+import { DataTable, type ColumnSpec } from "@/components/data-table";
+import { TablePageHeader } from "@/components/data-table/table-page";
+import { getDb } from "@/db/client";
+import { discrepanciesPageData } from "@/db/queries/dashboard-pages";
+import { requireUser } from "@/lib/auth/guard";
+import { formatCount } from "@/lib/format/decimal";
+import { DISCREPANCY_TYPES } from "@/lib/table/tables";
+import type { SearchParams } from "@/lib/table/url-state";
+
+export const metadata: Metadata = { title: "Discrepancies · FIFO Allocations" };
+
+const COLUMNS: ColumnSpec[] = [
+  { id: "discrepancyType", header: "Type", kind: "badge",
+    badgeTone: { pnl_difference: "medium", sell_size_mismatch: "critical", buy_overallocated: "critical", buy_not_before_sell: "critical" } },
+  { id: "tradeId", header: "Trade", kind: "trade", sortKey: "trade_id" },
+  { id: "symbol", header: "Symbol" },
+  { id: "tradeTime", header: "Trade time", kind: "datetime", sortKey: "trade_time" },
+  { id: "expected", header: "Expected / old", kind: "size", decimals: 8, title: "Sell size, buy size, or the old pnl_usd" },
+  { id: "actual", header: "Actual / new", kind: "size", decimals: 8 },
+  { id: "difference", header: "Difference", kind: "money", decimals: 2, sortKey: "abs_difference",
+    title: "actual − expected; sorted by its absolute value" },
+  { id: "relatedTradeId", header: "Related", kind: "trade" },
+  { id: "details", header: "Details", wrap: true },
+];
+
+const EXPLAIN: Record<string, string> = {
+  pnl_difference: "old pnl_usd differs from the new PnL of the sell",
+  sell_size_mismatch: "allocated + unmatched ≠ sell size",
+  buy_overallocated: "a buy allocated beyond its size",
+  buy_not_before_sell: "a lot that does not come before its sell",
+};
+
+export default async function DiscrepanciesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  await requireUser("viewer");
+  const db = await getDb();
+  const { context, state, page, counts } = await discrepanciesPageData(db, await searchParams);
+  return (
+    <main className="page page-wide">
+      <TablePageHeader
+        title="Discrepancies"
+        description="Invariant violations and PnL differences between the old system and this version (v_allocation_discrepancies)."
+        context={context}
+      />
+      <div className="cards" style={{ marginBottom: 16 }}>
+        {DISCREPANCY_TYPES.map((type) => (
+          <Link key={type} className="card stat" href={`/discrepancies?version=${context.version}&type=${type}`} data-testid={`count-${type}`}>
+            <span className="stat-value">{formatCount(counts[type] ?? 0)}</span>
+            <span className="stat-label">{type.replace(/_/g, " ")}</span>
+            <span className="muted" style={{ fontSize: 12 }}>{EXPLAIN[type]}</span>
+          </Link>
+        ))}
+      </div>
+      <DataTable
+        testId="discrepancies-table"
+        rows={page.rows as unknown as Record<string, unknown>[]}
+        rowKey="id"
+        columns={COLUMNS}
+        sort={state.sort}
+        page={page.page}
+        size={page.size}
+        hasMore={page.hasMore}
+        total={page.total}
+        version={context.version}
+        filters={[
+          versionFilter(context.versions, context.currentVersion),
+          symbolFilter(context.symbols),
+          ...dateFilters(),
+          { id: "type", label: "Type", type: "select", options: optionsOf(DISCREPANCY_TYPES) },
+        ]}
+        filterValues={state.filters}
+        exportHref="/export/discrepancies"
+        exportParams={{ version: String(context.version) }}
+        emptyMessage="No discrepancies for these filters."
+      />
+    </main>
+  );
+}

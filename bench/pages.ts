@@ -1,0 +1,57 @@
+// Page timings for `npm run bench`: the data loading of every dashboard page, through the same
+// functions the pages call (db/queries/dashboard-pages.ts), at whatever data `db` holds. Each page
+// is loaded three times and the median reported; the read models are brought up to date first
+// (that is the refresh every run does, not page work).
+import {
+  allocationsPageData, comparePageData, discrepanciesPageData, overviewPageData, pnlPageData, tradePageData,
+  tradesPageData, unmatchedPageData,
+} from "@/db/queries/dashboard-pages";
+import { ensureReadModels } from "@/db/read-models";
+import type { SqlClient } from "@/db/sql-client";
+
+export async function benchPages(db: SqlClient, version: number): Promise<{ page: string; ms: number }[]> {
+  await ensureReadModels(db, version);
+  const v = String(version);
+  const [sample] = await db.query<{ sell: number | null; buy: number | null; symbol: string | null; day: string | null; other: number | null }>(
+    `SELECT (SELECT sell_trade_id FROM fifo_allocations WHERE allocation_version = $1 ORDER BY sell_trade_id DESC LIMIT 1) AS sell,
+       (SELECT buy_trade_id FROM fifo_allocations WHERE allocation_version = $1 ORDER BY sell_trade_id DESC LIMIT 1) AS buy,
+       (SELECT symbol FROM dash_symbol_pnl WHERE allocation_version = $1 ORDER BY allocations DESC LIMIT 1) AS symbol,
+       (SELECT to_char(max(day) - 30, 'YYYY-MM-DD') FROM dash_daily_pnl WHERE allocation_version = $1) AS day,
+       (SELECT max(allocation_version) FROM dash_refresh_state WHERE allocation_version <> $1) AS other`,
+    [version],
+  );
+  const symbol = sample?.symbol ?? undefined;
+  const from = sample?.day ?? undefined;
+  const cases: [string, () => Promise<unknown>][] = [
+    ["/ (overview)", () => overviewPageData(db)],
+    ["/unmatched", () => unmatchedPageData(db, { version: v })],
+    ["/unmatched?severity=high&sort=sell_time.desc", () => unmatchedPageData(db, { version: v, severity: "high", sort: "sell_time.desc" })],
+    ["/discrepancies", () => discrepanciesPageData(db, { version: v })],
+    ["/discrepancies?type=pnl_difference&symbol", () => discrepanciesPageData(db, { version: v, type: "pnl_difference", symbol })],
+    ["/pnl", () => pnlPageData(db, { version: v })],
+    ["/allocations", () => allocationsPageData(db, { version: v })],
+    ["/allocations?sort=pnl_usd.desc", () => allocationsPageData(db, { version: v, sort: "pnl_usd.desc" })],
+    ["/allocations?page=200", () => allocationsPageData(db, { version: v, page: "200" })],
+    ["/allocations?symbol&from", () => allocationsPageData(db, { version: v, symbol, from })],
+    ["/trades", () => tradesPageData(db, { version: v })],
+    ["/trades?symbol&side=sell", () => tradesPageData(db, { version: v, symbol, side: "sell" })],
+    ["/trades/[sell]", () => tradePageData(db, sample?.sell ?? 1, { version: v })],
+    ["/trades/[buy]", () => tradePageData(db, sample?.buy ?? 1, { version: v })],
+    ["/compare (old)", () => comparePageData(db, { version: v })],
+    ["/compare?against=snapshot", () => comparePageData(db, { version: v, against: "snapshot" })],
+    ["/compare?symbol&bucket=day", () => comparePageData(db, { version: v, symbol, bucket: "day" })],
+  ];
+  if (sample?.other) cases.push([`/compare?against=v${sample.other}`, () => comparePageData(db, { version: v, against: `v${sample.other}` })]);
+  const results: { page: string; ms: number }[] = [];
+  for (const [page, load] of cases) {
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const start = performance.now();
+      await load();
+      times.push(performance.now() - start);
+    }
+    times.sort((a, b) => a - b);
+    results.push({ page, ms: Math.round(times[1]! * 10) / 10 });
+  }
+  return results;
+}
