@@ -151,6 +151,19 @@ interface PreparedRun {
  * after checking the trades did not change meanwhile.
  */
 async function computeRun(db: SqlClient, run: RunRow, context: RunContext): Promise<void> {
+  await computeAndCommit(db, run, context);
+  // The dashboard's pre-aggregations, after the commit: the allocations are the run's result and
+  // must not wait on (or fail with) the charts. Pages rebuild stale read models themselves.
+  const started = performance.now();
+  try {
+    await refreshReadModels(db, run.allocation_version);
+  } catch (error) {
+    console.error(`run #${run.id}: refreshing the dashboard's read models failed; pages will rebuild them`, error);
+  }
+  context.timings.read_models = Math.round(performance.now() - started);
+}
+
+async function computeAndCommit(db: SqlClient, run: RunRow, context: RunContext): Promise<void> {
   const prepared = await prepareRun(db, run, context);
   if (db.engine !== "pglite") {
     await db.transaction(async (tx) => {
@@ -249,8 +262,6 @@ async function writeResults(
   const preserved = p.plans.flatMap((plan) => (plan.resumeFrom ? [{ symbol: plan.symbol, ...plan.resumeFrom.point }] : []));
   const review = await syncReviewItems(tx, run.id, version, p.symbols, collector.candidates, preserved);
   p.timer("review");
-  await refreshReadModels(tx, version);
-  p.timer("read_models");
 
   tracker.phase = "done";
   tracker.symbolsDone = p.symbols.length;
