@@ -57,15 +57,14 @@ test("a reviewer closes the loop on a critical unmatched sell; the recompute use
     await expect(row).toHaveAttribute("data-severity", "critical");
     await expect(row).toHaveAttribute("data-status", "pending");
   }
-  await rows.first().click();
+  const candidates = await Promise.all((await rows.all()).map(async (row) => (await row.getAttribute("href"))!));
+  await page.goto(candidates[0]!);
   await page.waitForURL(/\/review\/\d+$/);
-  const itemPath = new URL(page.url()).pathname;
   await expect(page.getByTestId("unmatched-part")).toBeVisible();
   await expect(itemStatus(page)).toHaveText("pending");
 
   // A time after the sell is refused beside the field, and what was typed stays.
   const form = page.getByTestId("cost-basis-form");
-  const defaultTime = await form.getByLabel("Time (UTC)").inputValue();
   await form.getByLabel("Price (USD per unit)").fill("41000.5");
   await form.getByLabel("Time (UTC)").fill("2099-01-01T00:00:01");
   await form.getByLabel("Note: where the buy comes from").fill("Bought on another exchange; statement attached to ticket 42");
@@ -74,9 +73,24 @@ test("a reviewer closes the loop on a critical unmatched sell; the recompute use
   await expect(form.getByLabel("Price (USD per unit)")).toHaveValue("41000.5");
   await expect(form.getByLabel("Note: where the buy comes from")).toHaveValue(/ticket 42/);
 
-  // The default time (one second before the sell) is accepted: buy recorded, item resolved.
-  await form.getByLabel("Time (UTC)").fill(defaultTime);
-  await page.getByTestId("record-cost-basis").click();
+  // The default time (one second before the sell) is accepted: buy recorded, item resolved. When an
+  // earlier unmatched sell of the same burst would take that buy first (FIFO), the form says so and
+  // the reviewer moves on to another item.
+  let itemPath: string | null = null;
+  for (const candidate of candidates) {
+    await page.goto(candidate);
+    const defaultTime = await form.getByLabel("Time (UTC)").inputValue();
+    await form.getByLabel("Price (USD per unit)").fill("41000.5");
+    await form.getByLabel("Time (UTC)").fill(defaultTime);
+    await form.getByLabel("Note: where the buy comes from").fill("Bought on another exchange; statement attached to ticket 42");
+    await page.getByTestId("record-cost-basis").click();
+    const fifoConflict = page.getByTestId("field-error-orderTime").filter({ hasText: "would use the buy first" });
+    await expect(itemStatus(page).filter({ hasText: "resolved" }).or(fifoConflict)).toBeVisible();
+    if (await fifoConflict.isVisible()) continue;
+    itemPath = new URL(page.url()).pathname;
+    break;
+  }
+  expect(itemPath, "every critical unmatched sell had an earlier unmatched sell in its burst").not.toBeNull();
   await expect(itemStatus(page)).toHaveText("resolved");
   await expect(page.getByTestId("item-resolution")).toHaveText("Missing cost basis recorded (manual buy)");
   await expect(page.getByTestId("manual-trade")).toContainText("41000.5");
@@ -86,7 +100,7 @@ test("a reviewer closes the loop on a critical unmatched sell; the recompute use
 
   // After the recompute: the sell is fully matched, one of its lots is the manual buy, and the
   // item stayed resolved (the run did not reopen or auto-close it).
-  await page.goto(itemPath);
+  await page.goto(itemPath!);
   await expect(page.getByTestId("fully-matched")).toBeVisible();
   await expect(page.getByTestId("lots-table")).toContainText("manual");
   await expect(itemStatus(page)).toHaveText("resolved");
