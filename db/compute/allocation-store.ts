@@ -1,5 +1,6 @@
 // Writes a run's results: allocations and unmatched sells by COPY, inventory snapshots, after
 // clearing the previous results of the same version and symbols (all inside the run's transaction).
+import type { AllocationRow, UnmatchedSell } from "@/lib/fifo";
 import type { CopyRow, SqlClient } from "../sql-client";
 
 export const ALLOCATION_COLUMNS = [
@@ -7,19 +8,8 @@ export const ALLOCATION_COLUMNS = [
   "sell_price", "buy_fee_usd", "sell_fee_usd", "pnl_usd", "buy_time", "sell_time", "computation_id",
 ] as const;
 
-export interface AllocationOut {
-  symbol: string;
-  sellTradeId: number;
-  buyTradeId: number;
-  allocatedSize: string;
-  buyPrice: string;
-  sellPrice: string;
-  buyFeeUsd: string;
-  sellFeeUsd: string;
-  pnlUsd: string;
-  buyTime: string;
-  sellTime: string;
-}
+/** What the engine produces is what we store (plus version and run id). */
+export type AllocationOut = AllocationRow;
 
 export function allocationCopyRow(version: number, runId: number, a: AllocationOut): CopyRow {
   return [
@@ -46,15 +36,7 @@ export async function writeAllocations(
   return tx.copyIn("fifo_allocations", ALLOCATION_COLUMNS, rows());
 }
 
-export interface UnmatchedOut {
-  symbol: string;
-  sellTradeId: number;
-  sellSize: string;
-  matchedSize: string;
-  unmatchedSize: string;
-  sellPrice: string;
-  sellTime: string;
-}
+export type UnmatchedOut = UnmatchedSell;
 
 export async function writeUnmatchedSells(tx: SqlClient, version: number, runId: number, rows: UnmatchedOut[]) {
   return tx.copyIn(
