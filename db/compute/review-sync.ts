@@ -27,7 +27,7 @@ export async function syncReviewItems(
   runId: number,
   version: number,
   symbols: string[],
-  candidates: ReviewCandidate[],
+  candidates: Iterable<ReviewCandidate>,
   /** Incremental runs: items of trades at or before these points were not re-examined; keep them. */
   preservedUpTo: { symbol: string; lastOrderTime: string; lastTradeId: number }[] = [],
 ): Promise<{ opened: number; closed: number }> {
@@ -41,10 +41,14 @@ export async function syncReviewItems(
   await tx.copyIn(
     "review_candidates",
     CANDIDATE_COLUMNS,
-    candidates.map((c) => [
-      c.tradeId, c.symbol, c.issueType, c.severity, c.reason, JSON.stringify(c.details), c.unmatchedSize,
-      c.notionalUsd, c.oldPnlUsd, c.newPnlUsd,
-    ]),
+    (function* () {
+      for (const c of candidates) {
+        yield [
+          c.tradeId, c.symbol, c.issueType, c.severity, c.reason, JSON.stringify(c.details), c.unmatchedSize,
+          c.notionalUsd, c.oldPnlUsd, c.newPnlUsd,
+        ];
+      }
+    })(),
   );
   await tx.exec(`
     DROP TABLE IF EXISTS pg_temp.review_preserved;

@@ -47,12 +47,22 @@ export function invalidTradeCandidate(t: UnusableTrade): ReviewCandidate {
   };
 }
 
-/** A sell's old pnl_usd against the sum of its new allocations' PnL; null when within tolerance. */
-export function pnlDiscrepancyCandidate(
+/** A sell whose old pnl_usd differs from its new PnL: kept small, a big run can have many. */
+export interface PnlDifference {
+  id: number;
+  symbol: string;
+  orderTime: string;
+  oldPnlUsd: string;
+  newPnlUsd: string;
+  oldParentId: number | null;
+}
+
+/** The sell's old pnl_usd against the sum of its new allocations' PnL; null when within tolerance. */
+export function pnlDifference(
   sell: { id: number; symbol: string; orderTime: string; oldPnlUsd: string | null; oldParentId: number | null },
   newPnlUsd: Big,
   settings: ComputeSettings,
-): ReviewCandidate | null {
+): PnlDifference | null {
   if (sell.oldPnlUsd === null) return null;
   let old: Big;
   try {
@@ -60,23 +70,30 @@ export function pnlDiscrepancyCandidate(
   } catch {
     return null;
   }
-  const difference = newPnlUsd.minus(old);
-  if (difference.abs().lte(settings.pnlDiscrepancyThresholdUsd)) return null;
+  if (newPnlUsd.minus(old).abs().lte(settings.pnlDiscrepancyThresholdUsd)) return null;
   return {
-    tradeId: sell.id,
+    id: sell.id,
     symbol: sell.symbol,
-    issueType: "pnl_discrepancy",
-    severity: severityFor(difference.abs().toFixed(), thresholds(settings)),
-    reason: `Old PnL ${formatUsd(old.toFixed())}, new FIFO PnL ${formatUsd(newPnlUsd.toFixed())} (difference ${formatUsd(difference.toFixed())})`,
-    details: {
-      month: sell.orderTime.slice(0, 7),
-      differenceUsd: difference.toFixed(),
-      oldParentId: sell.oldParentId,
-    },
-    unmatchedSize: null,
-    notionalUsd: null,
+    orderTime: sell.orderTime,
     oldPnlUsd: old.toFixed(),
     newPnlUsd: newPnlUsd.toFixed(),
+    oldParentId: sell.oldParentId,
+  };
+}
+
+export function pnlDiscrepancyCandidate(d: PnlDifference, settings: ComputeSettings): ReviewCandidate {
+  const difference = new Big(d.newPnlUsd).minus(d.oldPnlUsd);
+  return {
+    tradeId: d.id,
+    symbol: d.symbol,
+    issueType: "pnl_discrepancy",
+    severity: severityFor(difference.abs().toFixed(), thresholds(settings)),
+    reason: `Old PnL ${formatUsd(d.oldPnlUsd)}, new FIFO PnL ${formatUsd(d.newPnlUsd)} (difference ${formatUsd(difference.toFixed())})`,
+    details: { month: d.orderTime.slice(0, 7), differenceUsd: difference.toFixed(), oldParentId: d.oldParentId },
+    unmatchedSize: null,
+    notionalUsd: null,
+    oldPnlUsd: d.oldPnlUsd,
+    newPnlUsd: d.newPnlUsd,
   };
 }
 

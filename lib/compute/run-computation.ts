@@ -25,7 +25,7 @@ import { refreshReadModels } from "@/db/read-models";
 import type { SqlClient } from "@/db/sql-client";
 import { liveRunIds, registerLiveRun, unregisterLiveRun } from "./live-runs";
 import { ProgressTracker } from "./progress-tracker";
-import { invalidTradeCandidate, pnlDiscrepancyCandidate, unmatchedCandidate } from "./review-candidates";
+import { invalidTradeCandidate, pnlDifference, pnlDiscrepancyCandidate, unmatchedCandidate, type PnlDifference } from "./review-candidates";
 import { planSymbols, type SymbolPlan } from "./run-plan";
 
 export interface RunRequest {
@@ -260,7 +260,7 @@ async function writeResults(
   tracker.phase = "reviewing";
   await p.checkpoint(true);
   const preserved = p.plans.flatMap((plan) => (plan.resumeFrom ? [{ symbol: plan.symbol, ...plan.resumeFrom.point }] : []));
-  const review = await syncReviewItems(tx, run.id, version, p.symbols, collector.candidates, preserved);
+  const review = await syncReviewItems(tx, run.id, version, p.symbols, collector.candidates(), preserved);
   p.timer("review");
 
   tracker.phase = "done";
@@ -308,7 +308,9 @@ async function* allocate(trades: AsyncIterable<TradeRow>, p: PreparedRun, collec
 /** Everything a run finds besides allocations: unmatched sells, review candidates, snapshots. */
 class FindingsCollector {
   readonly unmatched: UnmatchedSell[] = [];
-  readonly candidates: ReviewCandidate[] = [];
+  private readonly problems: ReviewCandidate[] = [];
+  /** Often one per sell (the old system was wrong a lot): compact until written. */
+  private readonly pnlDifferences: PnlDifference[] = [];
   invalidTrades = 0;
   private readonly finished = new Map<string, SnapshotOut>();
   private last: { symbol: string; id: number; orderTime: string } | null = null;
@@ -324,17 +326,22 @@ class FindingsCollector {
     this.last = { symbol: trade.symbol, id: trade.id, orderTime: trade.orderTime };
     if (unmatched) {
       this.unmatched.push(unmatched);
-      this.candidates.push(unmatchedCandidate(unmatched, this.settings));
+      this.problems.push(unmatchedCandidate(unmatched, this.settings));
     }
     if (unusable) {
       this.invalidTrades++;
-      this.candidates.push(invalidTradeCandidate(unusable));
+      this.problems.push(invalidTradeCandidate(unusable));
     }
     if (trade.side === "sell" && !unusable && (allocations.length > 0 || unmatched)) {
       const newPnl = allocations.reduce((sum, a) => sum.plus(a.pnlUsd), new Big(0));
-      const candidate = pnlDiscrepancyCandidate(trade, newPnl, this.settings);
-      if (candidate) this.candidates.push(candidate);
+      const difference = pnlDifference(trade, newPnl, this.settings);
+      if (difference) this.pnlDifferences.push(difference);
     }
+  }
+
+  *candidates(): Iterable<ReviewCandidate> {
+    yield* this.problems;
+    for (const d of this.pnlDifferences) yield pnlDiscrepancyCandidate(d, this.settings);
   }
 
   finishSymbol(symbol: string, book: FifoBook): void {
