@@ -1,6 +1,9 @@
 -- Removes everything the FIFO migration (0001) and later FIFO migrations added.
 -- Never touches trade_records, the dashboard's users, or historical_pnl_snapshot_20251120.
 -- Keep this file in step with every migration after 0000.
+-- 0006
+DROP INDEX IF EXISTS "fifo_unmatched_sells_notional_idx";
+
 -- 0005: the health view depends on allocation_version_deletions (0004)
 DROP VIEW IF EXISTS "v_allocation_health";
 

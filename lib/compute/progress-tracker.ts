@@ -31,7 +31,9 @@ export class ProgressTracker {
       tradesDone: this.tradesDone,
       tradesTotal: this.tradesTotal,
       tradesPerSecond: Math.round(rate),
-      etaSeconds: this.phase === "done" ? 0 : rate > 0 ? Math.ceil(left / rate) : null,
+      // Writing and reviewing have no per-trade rate to extrapolate from: unknown, not "0 s left".
+      etaSeconds:
+        this.phase === "done" ? 0 : this.phase === "writing" || this.phase === "reviewing" ? null : rate > 0 ? Math.ceil(left / rate) : null,
     };
   }
 }

@@ -156,9 +156,11 @@ async function computeRun(db: SqlClient, run: RunRow, context: RunContext): Prom
   // must not wait on (or fail with) the charts. Pages rebuild stale read models themselves.
   const started = performance.now();
   try {
+    // A run can replace most rows of these tables: fresh statistics keep the pages' plans sane.
+    await db.exec("ANALYZE fifo_allocations; ANALYZE fifo_unmatched_sells; ANALYZE manual_review_queue; ANALYZE fifo_inventory_snapshot;");
     await refreshReadModels(db, run.allocation_version);
   } catch (error) {
-    console.error(`run #${run.id}: refreshing the dashboard's read models failed; pages will rebuild them`, error);
+    console.error(`run #${run.id}: refreshing statistics and the dashboard's read models failed; pages will rebuild them`, error);
   }
   context.timings.read_models = Math.round(performance.now() - started);
 }
