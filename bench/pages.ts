@@ -7,6 +7,10 @@ import {
   tradesPageData, unmatchedPageData,
 } from "@/db/queries/dashboard-pages";
 import { ensureReadModels } from "@/db/read-models";
+import { listReviewGroups } from "@/db/review/groups";
+import { listReviewItems, reviewCounts, reviewSymbols, reviewVersions } from "@/db/review/queue";
+import { filterContext } from "@/db/review/source";
+import { type ReviewQuery, parseReviewQuery } from "@/lib/review/query";
 import type { SqlClient } from "@/db/sql-client";
 
 export async function benchPages(db: SqlClient, version: number): Promise<{ page: string; ms: number }[]> {
@@ -41,6 +45,22 @@ export async function benchPages(db: SqlClient, version: number): Promise<{ page
     ["/compare?against=snapshot", () => comparePageData(db, { version: v, against: "snapshot" })],
     ["/compare?symbol&bucket=day", () => comparePageData(db, { version: v, symbol, bucket: "day" })],
   ];
+  // The review pages (app/(app)/review/page.tsx, review/groups/page.tsx): versions, then the page's reads.
+  const reviewPage = async (params: Record<string, string>) => {
+    const versions = await reviewVersions(db);
+    const query: ReviewQuery = parseReviewQuery({ version: String(versions[0] ?? version), ...params });
+    const ctx = await filterContext(db, null);
+    await Promise.all([listReviewItems(db, query, ctx), reviewCounts(db, query, ctx), reviewSymbols(db, query.version)]);
+  };
+  cases.push(
+    ["/review", () => reviewPage({})],
+    ["/review?severity=critical&type=unmatched_sell", () => reviewPage({ severity: "critical", type: "unmatched_sell" })],
+    ["/review/groups", async () => {
+      const versions = await reviewVersions(db);
+      const query = parseReviewQuery({ version: String(versions[0] ?? version), status: "open" });
+      await listReviewGroups(db, query, await filterContext(db, null));
+    }],
+  );
   if (sample?.other) cases.push([`/compare?against=v${sample.other}`, () => comparePageData(db, { version: v, against: `v${sample.other}` })]);
   const results: { page: string; ms: number }[] = [];
   for (const [page, load] of cases) {

@@ -11,6 +11,7 @@ import {
   STATUS_RANK_SQL,
   SqlParams,
   filterConditions,
+  needsDerivedColumns,
   reviewItemsSubquery,
 } from "./source";
 
@@ -107,15 +108,7 @@ export interface ReviewCounts {
 }
 
 export async function reviewCounts(db: SqlClient, filter: ReviewFilter, ctx: FilterContext): Promise<ReviewCounts> {
-  const p = new SqlParams();
-  const source = reviewItemsSubquery(p.add(ctx.dustNotionalUsd));
-  const rows = await db.query<{ status: ReviewStatus; severity: Severity; n: number; dust: number }>(
-    `SELECT i.status, i.severity, count(*)::int AS n,
-       (count(*) FILTER (WHERE i.is_dust AND i.status IN ('pending', 'in_review')))::int AS dust
-     FROM ${source} i ${filterConditions(filter, ctx, p, ["status", "severity"])}
-     GROUP BY i.status, i.severity`,
-    p.values,
-  );
+  const rows = needsDerivedColumns(filter) ? await countsWithDerived(db, filter, ctx) : await countsFromTable(db, filter, ctx);
   const statusMatches = (s: ReviewStatus) =>
     filter.status === "all" || filter.status === s || (filter.status === "open" && (s === "pending" || s === "in_review"));
   const severityMatches = (v: Severity) => !filter.severity || filter.severity === v;
@@ -132,6 +125,58 @@ export async function reviewCounts(db: SqlClient, filter: ReviewFilter, ctx: Fil
     if (severityMatches(row.severity)) counts.openDust += row.dust;
   }
   return counts;
+}
+
+type CountRow = { status: ReviewStatus; severity: Severity; n: number; dust: number };
+
+/** Counts when a filter needs the derived columns: one pass over the joined items. */
+function countsWithDerived(db: SqlClient, filter: ReviewFilter, ctx: FilterContext): Promise<CountRow[]> {
+  const p = new SqlParams();
+  const source = reviewItemsSubquery(p.add(ctx.dustNotionalUsd));
+  return db.query<CountRow>(
+    `SELECT i.status, i.severity, count(*)::int AS n,
+       (count(*) FILTER (WHERE i.is_dust AND i.status IN ('pending', 'in_review')))::int AS dust
+     FROM ${source} i ${filterConditions(filter, ctx, p, ["status", "severity"])}
+     GROUP BY i.status, i.severity`,
+    p.values,
+  );
+}
+
+/**
+ * The same counts when every filter is a column of manual_review_queue: the per status and severity
+ * counts from the table alone (an index-only scan of manual_review_queue_counts_idx), and the open
+ * dust only among open unmatched sells (the only items that can be dust), joined to their trades.
+ */
+async function countsFromTable(db: SqlClient, filter: ReviewFilter, ctx: FilterContext): Promise<CountRow[]> {
+  const p = new SqlParams();
+  const countsQuery = db.query<{ status: ReviewStatus; severity: Severity; n: number }>(
+    `SELECT i.status, i.severity, count(*)::int AS n
+     FROM manual_review_queue i ${filterConditions(filter, ctx, p, ["status", "severity"])}
+     GROUP BY i.status, i.severity`,
+    p.values,
+  );
+  const d = new SqlParams();
+  const dustParam = d.add(ctx.dustNotionalUsd);
+  const source = reviewItemsSubquery(dustParam);
+  const where = filterConditions(filter, ctx, d, ["status", "severity"]);
+  // is_dust implies notional_usd IS NULL OR notional_usd < dust: stated on the table, so only those
+  // items are joined to their trades.
+  const dustQuery = db.query<{ severity: Severity; dust: number }>(
+    `SELECT i.severity, count(*)::int AS dust
+     FROM ${source} i ${where ? `${where} AND` : "WHERE"} i.issue_type = 'unmatched_sell'
+       AND i.status IN ('pending', 'in_review') AND ${STATUS_RANK_SQL} <= 1
+       AND (i.notional_usd IS NULL OR i.notional_usd < ${dustParam}::numeric) AND i.is_dust
+     GROUP BY i.severity`,
+    d.values,
+  );
+  const [counts, dust] = await Promise.all([countsQuery, dustQuery]);
+  // Open dust is counted once per severity (on its pending row), which is all the caller sums.
+  const rows: CountRow[] = counts.map((r) => ({ ...r, dust: 0 }));
+  for (const r of dust) {
+    const row = rows.find((x) => x.severity === r.severity && (x.status === "pending" || x.status === "in_review"));
+    if (row) row.dust += r.dust;
+  }
+  return rows;
 }
 
 export interface ItemRefRow {
@@ -168,18 +213,39 @@ export async function* exportReviewItems(
   }
 }
 
-/** Versions that have review items, newest first. */
+/** Versions that have review items, newest first (a skip scan: one index probe per version). */
 export async function reviewVersions(db: SqlClient): Promise<number[]> {
   const rows = await db.query<{ v: number }>(
-    "SELECT DISTINCT allocation_version AS v FROM manual_review_queue ORDER BY v DESC",
+    `WITH RECURSIVE versions AS (
+       (SELECT allocation_version AS v FROM manual_review_queue ORDER BY allocation_version DESC LIMIT 1)
+       UNION ALL
+       SELECT (SELECT q.allocation_version FROM manual_review_queue q WHERE q.allocation_version < versions.v
+               ORDER BY q.allocation_version DESC LIMIT 1)
+       FROM versions WHERE versions.v IS NOT NULL
+     )
+     SELECT v FROM versions WHERE v IS NOT NULL ORDER BY v DESC`,
   );
   return rows.map((r) => r.v);
 }
 
+/** Symbols that have review items in a version (all versions without one), sorted. */
 export async function reviewSymbols(db: SqlClient, version: number | undefined): Promise<string[]> {
+  const versions = version === undefined ? await reviewVersions(db) : [version];
+  // A skip scan of (allocation_version, symbol, ...) per version: one index probe per symbol.
   const rows = await db.query<{ symbol: string }>(
-    `SELECT DISTINCT symbol FROM manual_review_queue WHERE ($1::int IS NULL OR allocation_version = $1) ORDER BY symbol`,
-    [version ?? null],
+    `SELECT DISTINCT s.symbol FROM unnest($1::int[]) AS v(version)
+     CROSS JOIN LATERAL (
+       WITH RECURSIVE symbols AS (
+         (SELECT q.symbol FROM manual_review_queue q WHERE q.allocation_version = v.version ORDER BY q.symbol LIMIT 1)
+         UNION ALL
+         SELECT (SELECT q.symbol FROM manual_review_queue q WHERE q.allocation_version = v.version AND q.symbol > symbols.symbol
+                 ORDER BY q.symbol LIMIT 1)
+         FROM symbols WHERE symbols.symbol IS NOT NULL
+       )
+       SELECT symbol FROM symbols WHERE symbol IS NOT NULL
+     ) s
+     ORDER BY s.symbol`,
+    [versions],
   );
   return rows.map((r) => r.symbol);
 }

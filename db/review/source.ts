@@ -3,6 +3,7 @@
 // (unmatched notional below fifo_settings.dust_notional_usd). One place builds the SQL, so the
 // table, the counts, the groups, the CSV export and bulk selections filter the same way.
 import type { ReviewFilter } from "@/lib/review/query";
+import type { ReviewStatus, Severity } from "@/lib/review/workflow";
 import { readComputeSettings } from "../compute/settings";
 import type { SqlClient } from "../sql-client";
 
@@ -68,11 +69,15 @@ export function filterConditions(
   without: readonly FacetKey[] = [],
 ): string {
   const where: string[] = [];
+  // Status and severity are also stated as their ranks (the same rows: the CHECK constraints allow
+  // only these values), so the rank indexes of 0007_review_queue_speed serve the filtered pages too.
   if (filter.status && filter.status !== "all" && !without.includes("status")) {
-    if (filter.status === "open") where.push(`i.status IN ('pending', 'in_review')`);
-    else where.push(`i.status = ${p.add(filter.status)}`);
+    if (filter.status === "open") where.push(`i.status IN ('pending', 'in_review')`, `${STATUS_RANK_SQL} <= 1`);
+    else where.push(`i.status = ${p.add(filter.status)}`, `${STATUS_RANK_SQL} = ${p.add(STATUS_RANK[filter.status])}`);
   }
-  if (filter.severity && !without.includes("severity")) where.push(`i.severity = ${p.add(filter.severity)}`);
+  if (filter.severity && !without.includes("severity")) {
+    where.push(`i.severity = ${p.add(filter.severity)}`, `${SEVERITY_RANK_SQL} = ${p.add(SEVERITY_RANK[filter.severity])}`);
+  }
   if (filter.type) where.push(`i.issue_type = ${p.add(filter.type)}`);
   if (filter.symbol) where.push(`i.symbol = ${p.add(filter.symbol)}`);
   if (filter.version) where.push(`i.allocation_version = ${p.add(filter.version)}`);
@@ -87,5 +92,13 @@ export function filterConditions(
   return where.length ? `WHERE ${where.join(" AND ")}` : "";
 }
 
+/** Filters that need the derived columns (trade join); every other filter reads manual_review_queue alone. */
+export function needsDerivedColumns(filter: Partial<ReviewFilter>): boolean {
+  return Boolean(filter.cause || filter.month || filter.dust);
+}
+
+// The rank expressions are indexed (drizzle/0007_review_queue_speed.sql): change both together.
 export const SEVERITY_RANK_SQL = `CASE i.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END`;
 export const STATUS_RANK_SQL = `CASE i.status WHEN 'pending' THEN 0 WHEN 'in_review' THEN 1 WHEN 'resolved' THEN 2 ELSE 3 END`;
+const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1 };
+const STATUS_RANK: Record<ReviewStatus, number> = { pending: 0, in_review: 1, resolved: 2, dismissed: 3 };

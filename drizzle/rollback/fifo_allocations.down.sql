@@ -1,6 +1,18 @@
 -- Removes everything the FIFO migration (0001) and later FIFO migrations added.
 -- Never touches trade_records, the dashboard's users, or historical_pnl_snapshot_20251120.
 -- Keep this file in step with every migration after 0000.
+-- 0007
+DROP INDEX IF EXISTS "manual_review_queue_counts_idx";
+DROP INDEX IF EXISTS "manual_review_queue_updated_idx";
+DROP INDEX IF EXISTS "manual_review_queue_created_idx";
+DROP INDEX IF EXISTS "manual_review_queue_unmatched_idx";
+DROP INDEX IF EXISTS "manual_review_queue_notional_idx";
+DROP INDEX IF EXISTS "manual_review_queue_type_id_idx";
+DROP INDEX IF EXISTS "manual_review_queue_symbol_id_idx";
+DROP INDEX IF EXISTS "manual_review_queue_status_rank_idx";
+DROP INDEX IF EXISTS "manual_review_queue_severity_rank_idx";
+DROP INDEX IF EXISTS "manual_review_queue_priority_idx";
+
 -- 0006
 DROP INDEX IF EXISTS "fifo_unmatched_sells_notional_idx";
 
