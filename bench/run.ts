@@ -113,18 +113,18 @@ async function engineAlone(db: SqlClient) {
 }
 
 async function appendTrades(db: SqlClient, n: number) {
-  // New fills after the last one of each symbol, cycling through symbols; buys and sells.
+  // New fills after the last one of each symbol, cycling through the symbols; buys and sells.
   await db.query(
-    `INSERT INTO trade_records (symbol, side, size, price, fee_usd, order_time, status, source)
-     SELECT s.symbol, CASE WHEN g % 2 = 0 THEN 'buy' ELSE 'sell' END, 0.01, s.price, 0.01,
-       s.last_time + (g + 1) * interval '1 second', 'filled', 'bot'
-     FROM generate_series(0, $1 - 1) g
-     JOIN LATERAL (
-       SELECT symbol, max(order_time) AS last_time, (array_agg(price ORDER BY order_time DESC))[1] AS price
-       FROM trade_records WHERE symbol = (SELECT DISTINCT symbol FROM trade_records ORDER BY symbol OFFSET (g % $2) LIMIT 1)
-       GROUP BY symbol
-     ) s ON true`,
-    [n, SYMBOLS],
+    `WITH last AS (
+       SELECT DISTINCT ON (symbol) symbol, order_time, price FROM trade_records ORDER BY symbol, order_time DESC, id DESC
+     ), numbered AS (
+       SELECT symbol, order_time, price, row_number() OVER (ORDER BY symbol) - 1 AS k, count(*) OVER () AS n FROM last
+     )
+     INSERT INTO trade_records (symbol, side, size, price, fee_usd, order_time, status, source)
+     SELECT l.symbol, CASE WHEN g % 2 = 0 THEN 'buy' ELSE 'sell' END, 0.01, l.price, 0.01,
+       l.order_time + (g + 1) * interval '1 second', 'filled', 'bot'
+     FROM generate_series(0, $1::int - 1) g JOIN numbered l ON l.k = g % l.n`,
+    [n],
   );
 }
 
