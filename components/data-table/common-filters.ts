@@ -1,4 +1,5 @@
 // Filter specs most dashboard tables share (version, symbol, UTC date range).
+import type { VersionContext } from "@/db/queries/dashboard-pages";
 import type { VersionOption } from "@/db/queries/versions";
 import type { FilterSpec } from "./filter-bar";
 
@@ -21,6 +22,11 @@ export function dateFilters(): FilterSpec[] {
     { id: "from", label: "From (UTC day)", type: "date" },
     { id: "to", label: "To (UTC day)", type: "date" },
   ];
+}
+
+/** Version, symbol and the UTC date range: the filters of every table over one version's results. */
+export function versionedFilters(context: VersionContext): FilterSpec[] {
+  return [versionFilter(context.versions, context.currentVersion), symbolFilter(context.symbols), ...dateFilters()];
 }
 
 export function optionsOf(values: readonly string[]): { value: string; label: string }[] {

@@ -28,3 +28,21 @@ export function TablePageHeader(props: { title: string; description: ReactNode; 
     </div>
   );
 }
+
+/** The DataTable props every table page fills the same way from its page data. */
+export function pagedTableProps(data: {
+  context: VersionContext;
+  state: { sort: { column: string; dir: "asc" | "desc" }; filters: object };
+  page: { rows: readonly object[]; page: number; size: number; hasMore: boolean; total: { count: number; exact: boolean } };
+}) {
+  return {
+    rows: data.page.rows as unknown as Record<string, unknown>[],
+    sort: data.state.sort,
+    page: data.page.page,
+    size: data.page.size,
+    hasMore: data.page.hasMore,
+    total: data.page.total,
+    version: data.context.version,
+    filterValues: data.state.filters as Record<string, unknown>,
+  };
+}

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import { dateFilters, symbolFilter, versionFilter } from "@/components/data-table/common-filters";
+import { versionedFilters } from "@/components/data-table/common-filters";
 import { DataTable, type ColumnSpec } from "@/components/data-table";
-import { TablePageHeader } from "@/components/data-table/table-page";
+import { TablePageHeader, pagedTableProps } from "@/components/data-table/table-page";
 import { getDb } from "@/db/client";
 import { allocationsPageData } from "@/db/queries/dashboard-pages";
 import { requireUser } from "@/lib/auth/guard";
@@ -36,22 +36,13 @@ export default async function AllocationsPage({ searchParams }: { searchParams: 
       />
       <DataTable
         testId="allocations-table"
-        rows={page.rows as unknown as Record<string, unknown>[]}
+        {...pagedTableProps({ context, state, page })}
         rowKey={["sellTradeId", "buyTradeId"]}
         columns={COLUMNS}
-        sort={state.sort}
-        page={page.page}
-        size={page.size}
-        hasMore={page.hasMore}
-        total={page.total}
-        version={context.version}
         filters={[
-          versionFilter(context.versions, context.currentVersion),
-          symbolFilter(context.symbols),
-          ...dateFilters(),
+          ...versionedFilters(context),
           { id: "trade", label: "Trade id (sell or buy)", type: "number", placeholder: "e.g. 1234" },
         ]}
-        filterValues={state.filters}
         exportHref="/export/allocations"
         exportParams={{ version: String(context.version) }}
         emptyMessage="No allocations for these filters."

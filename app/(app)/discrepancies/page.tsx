@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { dateFilters, optionsOf, symbolFilter, versionFilter } from "@/components/data-table/common-filters";
+import { optionsOf, versionedFilters } from "@/components/data-table/common-filters";
 import { DataTable, type ColumnSpec } from "@/components/data-table";
-import { TablePageHeader } from "@/components/data-table/table-page";
+import { TablePageHeader, pagedTableProps } from "@/components/data-table/table-page";
 import { getDb } from "@/db/client";
 import { discrepanciesPageData } from "@/db/queries/dashboard-pages";
 import { requireUser } from "@/lib/auth/guard";
@@ -55,22 +55,13 @@ export default async function DiscrepanciesPage({ searchParams }: { searchParams
       </div>
       <DataTable
         testId="discrepancies-table"
-        rows={page.rows as unknown as Record<string, unknown>[]}
+        {...pagedTableProps({ context, state, page })}
         rowKey="id"
         columns={COLUMNS}
-        sort={state.sort}
-        page={page.page}
-        size={page.size}
-        hasMore={page.hasMore}
-        total={page.total}
-        version={context.version}
         filters={[
-          versionFilter(context.versions, context.currentVersion),
-          symbolFilter(context.symbols),
-          ...dateFilters(),
+          ...versionedFilters(context),
           { id: "type", label: "Type", type: "select", options: optionsOf(DISCREPANCY_TYPES) },
         ]}
-        filterValues={state.filters}
         exportHref="/export/discrepancies"
         exportParams={{ version: String(context.version) }}
         emptyMessage="No discrepancies for these filters."

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { symbolFilter, versionFilter } from "@/components/data-table/common-filters";
 import { DataTable, type ColumnSpec } from "@/components/data-table";
-import { TablePageHeader } from "@/components/data-table/table-page";
+import { TablePageHeader, pagedTableProps } from "@/components/data-table/table-page";
 import { Money } from "@/components/format/money";
 import { getDb } from "@/db/client";
 import { pnlPageData } from "@/db/queries/dashboard-pages";
@@ -62,17 +62,11 @@ export default async function PnlPage({ searchParams }: { searchParams: Promise<
       </div>
       <DataTable
         testId="pnl-table"
-        rows={page.rows as unknown as Record<string, unknown>[]}
+        {...pagedTableProps({ context, state, page })}
         rowKey="symbol"
         columns={COLUMNS}
-        sort={state.sort}
-        page={page.page}
-        size={page.size}
-        hasMore={page.hasMore}
-        total={page.total}
         pageSizes={[25, 50, 100, 200]}
         filters={[versionFilter(context.versions, context.currentVersion), symbolFilter(context.symbols)]}
-        filterValues={state.filters}
         exportHref="/export/pnl"
         exportParams={{ version: String(context.version) }}
         emptyMessage="No allocations computed for this version yet."

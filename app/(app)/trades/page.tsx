@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import { dateFilters, optionsOf, symbolFilter, versionFilter } from "@/components/data-table/common-filters";
+import { optionsOf, versionedFilters } from "@/components/data-table/common-filters";
 import { DataTable, type ColumnSpec } from "@/components/data-table";
-import { TablePageHeader } from "@/components/data-table/table-page";
+import { TablePageHeader, pagedTableProps } from "@/components/data-table/table-page";
 import { getDb } from "@/db/client";
 import { tradesPageData } from "@/db/queries/dashboard-pages";
 import { requireUser } from "@/lib/auth/guard";
@@ -39,23 +39,14 @@ export default async function TradesPage({ searchParams }: { searchParams: Promi
       />
       <DataTable
         testId="trades-table"
-        rows={page.rows as unknown as Record<string, unknown>[]}
+        {...pagedTableProps({ context, state, page })}
         rowKey="id"
         columns={COLUMNS}
-        sort={state.sort}
-        page={page.page}
-        size={page.size}
-        hasMore={page.hasMore}
-        total={page.total}
-        version={context.version}
         filters={[
-          versionFilter(context.versions, context.currentVersion),
-          symbolFilter(context.symbols),
-          ...dateFilters(),
+          ...versionedFilters(context),
           { id: "side", label: "Side", type: "select", options: optionsOf(["buy", "sell"]) },
           { id: "source", label: "Source", type: "select", options: optionsOf(["bot", "manual"]) },
         ]}
-        filterValues={state.filters}
         exportHref="/export/trades"
         exportParams={{ version: String(context.version) }}
         emptyMessage="No trades for these filters."

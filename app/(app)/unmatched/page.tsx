@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import { dateFilters, optionsOf, symbolFilter, versionFilter } from "@/components/data-table/common-filters";
+import { optionsOf, versionedFilters } from "@/components/data-table/common-filters";
 import { DataTable, type ColumnSpec } from "@/components/data-table";
-import { TablePageHeader } from "@/components/data-table/table-page";
+import { TablePageHeader, pagedTableProps } from "@/components/data-table/table-page";
 import { getDb } from "@/db/client";
 import { unmatchedPageData } from "@/db/queries/dashboard-pages";
 import { requireUser } from "@/lib/auth/guard";
@@ -39,23 +39,14 @@ export default async function UnmatchedPage({ searchParams }: { searchParams: Pr
       />
       <DataTable
         testId="unmatched-table"
-        rows={page.rows as unknown as Record<string, unknown>[]}
+        {...pagedTableProps({ context, state, page })}
         rowKey="sellTradeId"
         columns={COLUMNS}
-        sort={state.sort}
-        page={page.page}
-        size={page.size}
-        hasMore={page.hasMore}
-        total={page.total}
-        version={context.version}
         filters={[
-          versionFilter(context.versions, context.currentVersion),
-          symbolFilter(context.symbols),
-          ...dateFilters(),
+          ...versionedFilters(context),
           { id: "severity", label: "Severity", type: "select", options: optionsOf(SEVERITIES) },
           { id: "status", label: "Review status", type: "select", options: optionsOf(REVIEW_STATUSES) },
         ]}
-        filterValues={state.filters}
         exportHref="/export/unmatched"
         exportParams={{ version: String(context.version) }}
         emptyMessage="No unmatched sells for these filters."
