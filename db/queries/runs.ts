@@ -8,27 +8,10 @@ export type RunStatus = RunRow["status"];
 export const ACTIVE_STATUSES: readonly RunStatus[] = ["queued", "running"];
 
 /** A row of the history table: the log row without the bulky progress/errors payloads. */
-export interface RunListRow {
-  id: number;
-  allocation_version: number;
-  symbols: string[] | null;
-  mode: RunRow["mode"];
-  status: RunStatus;
-  started_by: string;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  duration_ms: number | null;
-  trades_read: number;
-  allocations_written: number;
-  unmatched_sells: number;
-  invalid_trades: number;
-  review_items_opened: number;
-  review_items_closed: number;
+export type RunListRow = Omit<RunRow, "errors" | "progress" | "heartbeat_at" | "worker_pid"> & {
   error_count: number;
   first_error: string | null;
-  cancel_requested: boolean;
-}
+};
 
 export interface RunListFilter {
   status?: RunStatus;
