@@ -35,12 +35,12 @@ export interface SessionUser {
   role: Role;
 }
 
-/** The user behind a cookie token, or null when the token is unknown or expired. */
+/** The user behind a cookie token, or null when the token is unknown or expired, or the user disabled. */
 export async function findSessionUser(db: SqlClient, token: string, now: Date = new Date()): Promise<SessionUser | null> {
   if (!token || token.length > 200) return null;
   const [row] = await db.query<SessionUser>(
     `SELECT u.id, u.email, u.role FROM app_sessions s JOIN app_users u ON u.id = s.user_id
-     WHERE s.token_hash = $1 AND s.expires_at > $2`,
+     WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL`,
     [hashSessionToken(token), now.toISOString()],
   );
   return row ?? null;

@@ -18,11 +18,15 @@ function isActive(pathname: string, href: string): boolean {
   return href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
 }
 
-export function AppNav() {
+/** Shown to admins only (the page checks the role itself). */
+const ADMIN_LINKS = [{ href: "/users", label: "Users" }] as const;
+
+export function AppNav({ isAdmin = false }: { isAdmin?: boolean }) {
   const pathname = usePathname() ?? "/";
+  const links = isAdmin ? [...NAV_LINKS, ...ADMIN_LINKS] : NAV_LINKS;
   return (
     <nav className="app-nav" aria-label="Main">
-      {NAV_LINKS.map((link) => {
+      {links.map((link) => {
         const active = isActive(pathname, link.href);
         return (
           <Link key={link.href} href={link.href} className={active ? "active" : undefined} aria-current={active ? "page" : undefined}>

@@ -14,7 +14,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         <Link href="/" className="app-brand">
           FIFO Allocations
         </Link>
-        <AppNav />
+        <AppNav isAdmin={user.role === "admin"} />
         <div className="app-user">
           <span className="muted" data-testid="current-user">
             {user.email}

@@ -1,6 +1,8 @@
 -- Removes everything the FIFO migration (0001) and later FIFO migrations added.
 -- Never touches trade_records, the dashboard's users, or historical_pnl_snapshot_20251120.
 -- Keep this file in step with every migration after 0000.
+-- 0015 (app_users.disabled_at, app_user_changes, session and sign-in indexes) belongs to the
+-- users and is kept on purpose; it is idempotent, so migrating again after a rollback works.
 -- 0007
 DROP INDEX IF EXISTS "manual_review_queue_counts_idx";
 DROP INDEX IF EXISTS "manual_review_queue_updated_idx";

@@ -3,7 +3,7 @@
 import { cookies, headers } from "next/headers";
 import { cache } from "react";
 import { getDb } from "@/db/client";
-import { createSession, deleteSession, findSessionUser } from "@/db/sessions";
+import { createSession, deleteExpiredSessions, deleteSession, findSessionUser } from "@/db/sessions";
 import type { Role } from "./roles";
 
 export const SESSION_COOKIE = "fifo_session";
@@ -25,10 +25,19 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   return user ? { id: user.id, email: user.email, role: user.role } : null;
 });
 
-/** Creates a session row for the user and sets the cookie. Server actions / route handlers only. */
+/**
+ * Creates a session row for the user and sets the cookie. Server actions / route handlers only.
+ * The browser's previous session (if any) is deleted, so a token planted before sign-in never
+ * becomes a signed-in one, and expired sessions are swept while we are here.
+ */
 export async function startSession(userId: number): Promise<void> {
-  const { token, expiresAt } = await createSession(await getDb(), userId);
-  (await cookies()).set(SESSION_COOKIE, token, {
+  const db = await getDb();
+  const jar = await cookies();
+  const previous = jar.get(SESSION_COOKIE)?.value;
+  if (previous) await deleteSession(db, previous);
+  await deleteExpiredSessions(db);
+  const { token, expiresAt } = await createSession(db, userId);
+  jar.set(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: "lax",
     secure: await requestIsHttps(),
@@ -48,11 +57,13 @@ export async function endSession(): Promise<void> {
 /**
  * Whether to mark the cookie `Secure`: when the request came over https (directly or per
  * X-Forwarded-Proto from a proxy). Plain http (local use, the e2e tests) gets a non-Secure cookie,
- * or browsers would drop it. COOKIE_SECURE=1/0 overrides.
+ * or browsers would drop it. COOKIE_SECURE=1 (behind an https proxy that sends no
+ * X-Forwarded-Proto) or COOKIE_SECURE=0 overrides.
  */
-async function requestIsHttps(): Promise<boolean> {
-  if (process.env.COOKIE_SECURE === "1") return true;
-  if (process.env.COOKIE_SECURE === "0") return false;
+export async function requestIsHttps(env: Record<string, string | undefined> = process.env): Promise<boolean> {
+  const forced = env.COOKIE_SECURE?.trim().toLowerCase();
+  if (forced === "1" || forced === "true") return true;
+  if (forced === "0" || forced === "false") return false;
   const h = await headers();
   const proto = h.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
   if (proto) return proto === "https";

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { pruneSignInAttempts, recordSignInAttempt, signInLockout } from "@/db/sessions";
 import type { SqlClient } from "@/db/sql-client";
+import { isUserDisabled } from "@/db/user-admin";
 import { dummyPasswordHash, findUserByEmail, verifyPassword } from "@/db/users";
 import type { CurrentUser } from "./session";
 
@@ -14,6 +15,7 @@ export const signInSchema = z.object({
 export type SignInCheck = { ok: true; user: CurrentUser } | { ok: false; error: string };
 
 export const WRONG_CREDENTIALS = "Wrong e-mail address or password.";
+export const ACCOUNT_DISABLED = "This account is disabled. Ask an admin to enable it.";
 
 export function tooManyAttemptsMessage(minutes: number): string {
   return `Too many attempts, try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
@@ -37,5 +39,7 @@ export async function checkSignIn(
     const waitNow = await signInLockout(db, who, now);
     return { ok: false, error: waitNow !== null ? tooManyAttemptsMessage(waitNow) : WRONG_CREDENTIALS };
   }
+  // users page: a disabled account cannot sign in (told only to someone who knows its password)
+  if (await isUserDisabled(db, user.id)) return { ok: false, error: ACCOUNT_DISABLED };
   return { ok: true, user: { id: user.id, email: user.email, role: user.role } };
 }
