@@ -61,6 +61,8 @@ export interface Runner {
   drain(): Promise<void>;
   /** Ids of the runs this runner is executing right now. */
   executing(): number[];
+  /** When the last poll ended (ms since epoch; success or not), null before the first: /api/health's liveness. */
+  lastPollAt(): number | null;
 }
 
 const STALE_GRACE_SECONDS = 30;
@@ -81,6 +83,7 @@ export function createRunner(options: RunnerOptions = {}): Runner {
   let wakeAgain = false;
   let lastSweep = 0;
   let lastError = "";
+  let lastPollAt: number | null = null;
 
   async function concurrencyFor(db: SqlClient): Promise<number> {
     if (db.engine === "pglite") return 1;
@@ -158,6 +161,7 @@ export function createRunner(options: RunnerOptions = {}): Runner {
         lastError = message;
       } finally {
         ticking = null;
+        lastPollAt = Date.now();
       }
       if (stopped || !started) return;
       if (wakeAgain) {
@@ -207,6 +211,7 @@ export function createRunner(options: RunnerOptions = {}): Runner {
       }
     },
     executing: () => [...running.keys()],
+    lastPollAt: () => lastPollAt,
   };
 }
 

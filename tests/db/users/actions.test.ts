@@ -148,7 +148,7 @@ describe("an admin on the users page", () => {
     ]);
     expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
     expect(outcomes.find((o) => o.status === "rejected")).toMatchObject({ reason: { message: LAST_ADMIN_MESSAGE } });
-    const [{ n }] = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM app_users WHERE role = 'admin' AND disabled_at IS NULL");
-    expect(n).toBe(1);
+    const [row] = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM app_users WHERE role = 'admin' AND disabled_at IS NULL");
+    expect(row!.n).toBe(1);
   });
 });
