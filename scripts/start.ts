@@ -6,7 +6,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { describeDatabase, openDatabase } from "@/db/client";
 import { pendingMigrations } from "@/db/migrations";
-import { DEMO_USERS, prepareEmbeddedDemo } from "@/lib/demo/first-start";
+import { demoLoginsWithPublishedPasswords, prepareEmbeddedDemo } from "@/lib/demo/first-start";
+import { demoPasswordRefusal } from "@/lib/demo/host-guard";
 
 const root = path.resolve(import.meta.dirname, "..");
 const port = Number(process.env.PORT ?? 3000);
@@ -15,7 +16,8 @@ const distDir = process.env.NEXT_DIST_DIR ?? ".next";
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 const log = (line: string) => console.log(`[start] ${line}`);
 
-async function prepareDatabase(): Promise<void> {
+/** Prepares the database; returns the demo logins that still have their published passwords. */
+async function prepareDatabase(): Promise<{ email: string; password: string; role: string }[]> {
   log(`database: ${describeDatabase()}`);
   const db = await openDatabase();
   try {
@@ -27,9 +29,8 @@ async function prepareDatabase(): Promise<void> {
             "then create a user with `npm run user:create -- --email you@example.com --role admin`.",
         );
       }
-      return;
-    }
-    await prepareEmbeddedDemo(db, log);
+    } else await prepareEmbeddedDemo(db, log);
+    return await demoLoginsWithPublishedPasswords(db);
   } finally {
     await db.close(); // the embedded database allows one process: hand it to the server
   }
@@ -63,7 +64,9 @@ function buildIfNeeded(): void {
 }
 
 async function main() {
-  await prepareDatabase();
+  const publishedLogins = await prepareDatabase();
+  const refusal = demoPasswordRefusal(host, publishedLogins);
+  if (refusal) throw new Error(refusal);
   buildIfNeeded();
   const server = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", host], {
     cwd: root,
@@ -77,9 +80,9 @@ async function main() {
       announced = true;
       const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`;
       console.log(`\nFIFO Allocations is running at ${url}`);
-      if (!process.env.DATABASE_URL) {
-        console.log("Demo logins (embedded database):");
-        for (const u of DEMO_USERS) console.log(`  ${u.role.padEnd(8)} ${u.email.padEnd(22)} password: ${u.password}`);
+      if (publishedLogins.length) {
+        console.log("Demo logins (change these passwords on the Users page before sharing the server):");
+        for (const u of publishedLogins) console.log(`  ${u.role.padEnd(8)} ${u.email.padEnd(22)} password: ${u.password}`);
       }
       console.log("Press Ctrl-C to stop.\n");
     }

@@ -1,11 +1,14 @@
 // What `npm start` does to the embedded database the first time: migrate, fill it with a demo
 // trade history, create one demo user per role, and compute allocation version 1, so the
-// dashboard has something true to show. Later starts only migrate (new releases) and move on.
+// dashboard has something true to show. Later starts only migrate (new releases) and move on:
+// the demo logins (whose passwords the README publishes) are created while the database has no
+// user at all, never again, so a demo user an admin disabled or re-passworded stays that way.
 import { takeHistoricalSnapshotIfEmpty } from "@/db/historical-snapshot";
 import { migrate } from "@/db/migrations";
 import { seedDemoData } from "@/db/seed-writer";
 import type { SqlClient } from "@/db/sql-client";
-import { createUser, findUserByEmail } from "@/db/users";
+import { createUserAsAdmin } from "@/db/user-admin";
+import { findUserByEmail, verifyPassword } from "@/db/users";
 import type { Role } from "@/lib/auth/roles";
 import { computeAllocations } from "@/lib/compute/run-computation";
 
@@ -28,9 +31,7 @@ export async function prepareEmbeddedDemo(db: SqlClient, log: (line: string) => 
     await takeHistoricalSnapshotIfEmpty(db);
   }
 
-  for (const user of DEMO_USERS) {
-    if (!(await findUserByEmail(db, user.email))) await createUser(db, user);
-  }
+  if (await createDemoUsersOnFirstStart(db)) log(`created the demo logins: ${DEMO_USERS.map((u) => u.email).join(", ")}`);
 
   const [{ n: runs }] = (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM fifo_computation_log")) as [{ n: number }];
   if (runs === 0) {
@@ -38,4 +39,26 @@ export async function prepareEmbeddedDemo(db: SqlClient, log: (line: string) => 
     const run = await computeAllocations(db, { version: 1, symbols: null, mode: "full", startedBy: "npm start (first run)" });
     log(`version 1: run #${run.runId} ${run.status}, ${run.allocationsWritten.toLocaleString("en-US")} allocations, ${run.unmatchedSells} unmatched sells`);
   }
+}
+
+export const DEMO_ACTOR = { userId: null, name: "npm start (first start)" };
+
+/** Creates the demo users when the database has no user yet; true when it did. */
+export async function createDemoUsersOnFirstStart(db: SqlClient): Promise<boolean> {
+  const [row] = await db.query<{ any: boolean }>("SELECT EXISTS (SELECT 1 FROM app_users) AS any");
+  if (row?.any) return false;
+  for (const user of DEMO_USERS) await createUserAsAdmin(db, DEMO_ACTOR, user);
+  return true;
+}
+
+/** The demo logins that still exist, are enabled, and still have their published password. */
+export async function demoLoginsWithPublishedPasswords(db: SqlClient): Promise<typeof DEMO_USERS> {
+  const unchanged: typeof DEMO_USERS = [];
+  for (const demo of DEMO_USERS) {
+    const user = await findUserByEmail(db, demo.email);
+    if (!user) continue;
+    const [state] = await db.query<{ disabled: boolean }>("SELECT disabled_at IS NOT NULL AS disabled FROM app_users WHERE id = $1", [user.id]);
+    if (!state?.disabled && (await verifyPassword(demo.password, user.passwordHash))) unchanged.push(demo);
+  }
+  return unchanged;
 }
