@@ -3,9 +3,11 @@
 import Link from "next/link";
 import type { RunListRow } from "@/db/queries/runs";
 import { formatCount, formatDuration, formatSymbols, formatTimestamp } from "./format";
+import { runErrorForRole } from "./run-errors";
 import { RunStatusBadge } from "./RunStatusBadge";
 
-export function RunsTable({ rows }: { rows: RunListRow[] }) {
+/** `showErrorDetails`: admins read the raw error text; others a summary (run-errors.ts). */
+export function RunsTable({ rows, showErrorDetails }: { rows: RunListRow[]; showErrorDetails: boolean }) {
   if (rows.length === 0) return <div className="card empty">No runs yet.</div>;
   return (
     <div className="table-wrap">
@@ -44,8 +46,8 @@ export function RunsTable({ rows }: { rows: RunListRow[] }) {
               <td className="num">{formatCount(r.trades_read)}</td>
               <td className="num">{formatCount(r.allocations_written)}</td>
               <td className="num">{formatCount(r.unmatched_sells)}</td>
-              <td className={r.error_count ? "neg" : "muted"} title={r.first_error ?? undefined}>
-                {r.error_count ? `${r.error_count}: ${truncate(r.first_error ?? "", 60)}` : "–"}
+              <td className={r.error_count ? "neg" : "muted"} title={r.first_error ? runErrorForRole(r.first_error, showErrorDetails) : undefined}>
+                {r.error_count ? `${r.error_count}: ${truncate(runErrorForRole(r.first_error ?? "", showErrorDetails), 60)}` : "–"}
               </td>
             </tr>
           ))}

@@ -76,7 +76,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
           <h2 style={{ margin: 0 }}>History</h2>
           <StatusFilter current={filter.status} version={filter.version} />
         </div>
-        <RunsTable rows={rows} />
+        <RunsTable rows={rows} showErrorDetails={isAdmin} />
         <Pager page={filter.page} pageSize={PAGE_SIZE} total={total} href={href} />
       </section>
     </main>

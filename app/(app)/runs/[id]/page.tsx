@@ -6,6 +6,7 @@ import { formatCount, formatDuration, formatTimestamp, isActiveStatus } from "@/
 import { progressPayload } from "@/components/runs/progress-payload";
 import { RunProgressPanel } from "@/components/runs/RunProgressPanel";
 import { RunReviewItems } from "@/components/runs/RunReviewItems";
+import { runErrorForRole } from "@/components/runs/run-errors";
 import { RunStatusBadge } from "@/components/runs/RunStatusBadge";
 import { getDb } from "@/db/client";
 import { getRun, type RunRow } from "@/db/compute/runs";
@@ -28,6 +29,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const run = await getRun(db, runId);
   if (!run) notFound();
   const active = isActiveStatus(run.status);
+  const isAdmin = roleAtLeast(user.role, "admin");
   const review = active ? null : await runReviewChanges(db, runId);
 
   return (
@@ -43,7 +45,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           </p>
         </div>
         <div className="toolbar">
-          {active && roleAtLeast(user.role, "admin") ? <CancelRunButton runId={run.id} /> : null}
+          {active && isAdmin ? <CancelRunButton runId={run.id} /> : null}
           <Link className="btn" href="/runs">
             All runs
           </Link>
@@ -81,7 +83,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
             {run.errors.map((e, i) => (
               <li key={i}>
                 {e.symbol ? <strong>{e.symbol}: </strong> : null}
-                {e.message}
+                {runErrorForRole(e.message, isAdmin)}
                 {e.at ? <span className="muted"> ({formatTimestamp(e.at)})</span> : null}
               </li>
             ))}
