@@ -3,7 +3,7 @@
 // a table; the comparison charts draw their series. Data: the e2e server's demo trades with
 // allocation version 1 computed.
 import fs from "node:fs";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures/test";
 import { parseCsv } from "@/lib/table/csv";
 import { signIn } from "./fixtures/auth";
 

@@ -5,7 +5,7 @@
 //
 // SEED REQUIREMENT: the e2e database must hold at least one pending critical unmatched sell and
 // one pending pnl_discrepancy in version 1 (scripts/e2e-server.ts seeds and computes version 1).
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "./fixtures/test";
 import { signIn } from "./fixtures/auth";
 
 async function openFirstItem(page: Page, filters: Record<string, string>): Promise<string> {

@@ -2,7 +2,7 @@
 // the overview; a second start of a busy version is refused; a viewer cannot start runs.
 // Determinism without sleeps: the admin pauses the queue first, so a started run stays queued
 // (its version busy) for exactly as long as the test needs, then resumes it from a second tab.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures/test";
 import { signIn } from "./fixtures/auth";
 
 async function setQueue(page: Page, state: "paused" | "running"): Promise<void> {

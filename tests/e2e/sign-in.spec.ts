@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures/test";
 import { signIn, signOut } from "./fixtures/auth";
 import { E2E_USERS } from "./fixtures/users";
 
