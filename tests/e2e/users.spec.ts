@@ -81,3 +81,9 @@ test("every response carries the security headers; favicon and health answer", a
   expect(await health.json()).toEqual({ status: "ok", up: true, database: "reachable", migrations: "current", runner: "alive" });
   expect((await request.get("/api/metrics")).status()).toBe(401);
 });
+
+test("the shared fixture fails a test whose page logs a console error", async ({ page }) => {
+  test.fail(); // expected to fail: proves the fixture (tests/e2e/fixtures/test.ts) catches it
+  await page.goto("/sign-in");
+  await page.evaluate(() => console.error("a deliberate console error"));
+});
