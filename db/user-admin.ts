@@ -60,7 +60,8 @@ export async function recentUserChanges(db: SqlClient, limit = 50): Promise<User
   );
 }
 
-async function recordChange(
+/** Records a change made elsewhere (the user:create command); the page's changes record themselves. */
+export async function recordChange(
   tx: SqlClient,
   actor: Actor,
   user: { id: number; email: string },

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { describeDatabase, openDatabase } from "@/db/client";
 import type { SqlClient } from "@/db/sql-client";
+import { recordChange } from "@/db/user-admin";
 import { createUser, DuplicateEmailError, findUserByEmail, updateUser } from "@/db/users";
 import { ROLES } from "@/lib/auth/roles";
 import { readHiddenLine, readStdin } from "@/lib/cli/password-prompt";
@@ -65,10 +66,12 @@ async function main(): Promise<number> {
         return 1;
       }
       const updated = await updateUser(db, existing.id, { role: newRole, password: newPassword });
+      await recordUserCreateChanges(db, updated!, { roleFrom: existing.role, roleTo: newRole, password: newPassword !== undefined });
       const what = [newRole ? `role ${updated!.role}` : null, newPassword ? "new password (signed out everywhere)" : null].filter(Boolean).join(", ");
       console.log(`Updated user ${updated!.email} (id ${updated!.id}): ${what}.`);
     } else {
       const user = await createUser(db, { email: address, role: newRole!, password: newPassword! });
+      await recordChange(db, COMMAND_ACTOR, user, "created", { role: user.role });
       console.log(`Created ${user.role} user ${user.email} (id ${user.id}).`);
     }
     return 0;
@@ -100,6 +103,18 @@ async function readPassword(fromStdin: boolean, updating: boolean): Promise<stri
   const again = await readHiddenLine("Repeat the password: ");
   if (again !== first) throw new UsageError("the passwords do not match");
   return first;
+}
+
+// The users page lists these too: every change to a user is recorded, wherever it is made.
+const COMMAND_ACTOR = { userId: null, name: "npm run user:create" };
+
+async function recordUserCreateChanges(
+  db: SqlClient,
+  user: { id: number; email: string },
+  change: { roleFrom: string; roleTo?: string; password: boolean },
+): Promise<void> {
+  if (change.roleTo && change.roleTo !== change.roleFrom) await recordChange(db, COMMAND_ACTOR, user, "role_changed", { from: change.roleFrom, to: change.roleTo });
+  if (change.password) await recordChange(db, COMMAND_ACTOR, user, "password_reset");
 }
 
 async function assertMigrated(db: SqlClient): Promise<void> {
