@@ -23,7 +23,16 @@ const optionalPassword = z
   .string()
   .optional()
   .transform((p) => p ?? "")
-  .pipe(z.union([z.literal(""), z.string().min(10, "At least 10 characters (or leave empty to generate one).").max(200, "At most 200 characters.")]));
+  .pipe(
+    z.union([
+      z.literal(""),
+      z
+        .string()
+        .min(10, "At least 10 characters (or leave empty to generate one).")
+        // bcrypt reads 72 bytes; more would be silently ignored
+        .refine((p) => Buffer.byteLength(p, "utf8") <= 72, "At most 72 bytes (about 72 letters)."),
+    ]),
+  );
 
 export const createUserSchema = z.object({
   email: z.string().trim().min(1, "Enter an e-mail address.").max(320, "That e-mail address is too long.").pipe(z.email("Enter a valid e-mail address.")),

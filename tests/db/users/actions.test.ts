@@ -76,6 +76,10 @@ describe("an admin on the users page", () => {
     expect(bad.ok === false && bad.fieldErrors?.role).toMatch(/Choose a role/);
     const duplicate = await createUser(null, form({ email: "NEWBIE@example.com", role: "viewer", password: "" }));
     expect(duplicate).toMatchObject({ ok: false, error: "A user with this e-mail address already exists.", fieldErrors: { email: "Already a user." } });
+    expect(await resetPassword(null, form({ userId: String(admin.id), password: "é".repeat(37) }))).toMatchObject({
+      ok: false,
+      fieldErrors: { password: "At most 72 bytes (about 72 letters)." },
+    });
     expect(await changeRole(null, form({ userId: "1e99", role: "admin" }))).toMatchObject({ ok: false, fieldErrors: { userId: "Choose a user." } });
     expect(await changeRole(null, form({ userId: "999999", role: "admin" }))).toEqual({ ok: false, error: "No such user." });
     expect([await userCount(), await changeCount()]).toEqual(before);
