@@ -12,7 +12,8 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fifo-start-host-"));
 const env = { DATABASE_URL: undefined, PGLITE_DIR: path.join(dir, "pglite"), HOST: "0.0.0.0", PORT: "3999", ALLOW_DEMO_PASSWORDS: undefined };
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-test("refuses a non-loopback HOST while demo passwords are published; demo logins only on the first start", async () => {
+// Two tsx children, the first seeding and computing the demo on PGlite: slow on a busy machine.
+test("refuses a non-loopback HOST while demo passwords are published; demo logins only on the first start", { timeout: 400_000 }, async () => {
   const first = await runScript("start.ts", [], { env, timeoutMs: 180_000 });
   expect(first.stdout).toContain("created the demo logins: admin@example.com, reviewer@example.com, viewer@example.com");
   expect(first.stderr).toMatch(/refusing to serve on HOST=0\.0\.0\.0: the demo logins admin@example\.com, reviewer@example\.com, viewer@example\.com/);
