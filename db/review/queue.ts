@@ -256,9 +256,9 @@ export interface ReviewerRow {
   role: string;
 }
 
-/** People who can be assigned an item (reviewers and admins). */
+/** People who can be assigned an item (enabled reviewers and admins). */
 export async function listReviewers(db: SqlClient): Promise<ReviewerRow[]> {
   return db.query<ReviewerRow>(
-    "SELECT id, email, role FROM app_users WHERE role IN ('reviewer', 'admin') ORDER BY lower(email)",
+    "SELECT id, email, role FROM app_users WHERE role IN ('reviewer', 'admin') AND disabled_at IS NULL ORDER BY lower(email)",
   );
 }

@@ -68,7 +68,7 @@ async function planChange(tx: SqlClient, change: ReviewChange, actor: Actor, p: 
       return { set: `status = 'in_review', assigned_to = ${p.add(actor.id)}::bigint`, extraWhere: [], notes: null, details: {} };
     case "assign": {
       const [assignee] = await tx.query<{ id: number; email: string }>(
-        "SELECT id, email FROM app_users WHERE id = $1 AND role IN ('reviewer', 'admin')",
+        "SELECT id, email FROM app_users WHERE id = $1 AND role IN ('reviewer', 'admin') AND disabled_at IS NULL",
         [change.assigneeId],
       );
       if (!assignee) {

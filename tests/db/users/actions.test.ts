@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { setDb } from "@/db/client";
 import { changeRole, createUser, resetPassword, setDisabled } from "@/app/(app)/users/actions";
+import { listReviewers } from "@/db/review/queue";
 import { createSession, findSessionUser } from "@/db/sessions";
 import { changeUserRole, LAST_ADMIN_MESSAGE, listUsersForAdmin, recentUserChanges, setUserDisabled } from "@/db/user-admin";
 import { findUserByEmail, verifyPassword } from "@/db/users";
@@ -128,6 +129,11 @@ describe("an admin on the users page", () => {
     expect(await setDisabled(null, form({ userId: String(user.id), disabled: "false" }))).toMatchObject({ ok: true });
     expect((await checkSignIn(t.db, { email: "newbie@example.com", password: "chosen-password-1", client: "10.1.0.2" })).ok).toBe(true);
     expect((await recentUserChanges(t.db, 2)).map((c) => c.action)).toEqual(["enabled", "disabled"]);
+    // a disabled reviewer is not offered as an assignee of review items
+    await setUserDisabled(t.db, { userId: null, name: "test" }, user.id, true);
+    expect((await listReviewers(t.db)).map((r) => r.email)).not.toContain(user.email);
+    await setUserDisabled(t.db, { userId: null, name: "test" }, user.id, false);
+    expect((await listReviewers(t.db)).map((r) => r.email)).toContain(user.email);
   });
 
   test("a password reset replaces the password and signs the user out everywhere", async () => {
