@@ -1,6 +1,16 @@
 -- Removes everything the FIFO migration (0001) and later FIFO migrations added.
 -- Never touches trade_records, the dashboard's users, or historical_pnl_snapshot_20251120.
 -- Keep this file in step with every migration after 0000.
+-- 0014
+DROP VIEW IF EXISTS "v_pnl_drift_daily";
+DROP VIEW IF EXISTS "v_pnl_drift_sells";
+DROP VIEW IF EXISTS "v_pnl_by_symbol_current";
+DROP VIEW IF EXISTS "fifo_allocations_current";
+DROP FUNCTION IF EXISTS "fifo_current_version"();
+DROP TABLE IF EXISTS "fifo_cutovers";
+DROP TABLE IF EXISTS "fifo_validation_results";
+DROP TABLE IF EXISTS "fifo_version_follow";
+
 -- 0007
 DROP INDEX IF EXISTS "manual_review_queue_counts_idx";
 DROP INDEX IF EXISTS "manual_review_queue_updated_idx";
