@@ -71,15 +71,16 @@ export interface DueFollowCheck {
  * server processes polling at once only one gets a version (the row lock serializes them and the
  * second sees the new last_checked_at).
  */
-export async function claimDueFollowChecks(db: SqlClient): Promise<DueFollowCheck[]> {
+export async function claimDueFollowChecks(db: SqlClient, onlyVersion: number | null = null): Promise<DueFollowCheck[]> {
   return db.query<DueFollowCheck>(
     `UPDATE fifo_version_follow f SET last_checked_at = clock_timestamp()
-     WHERE f.enabled
+     WHERE f.enabled AND ($1::int IS NULL OR f.allocation_version = $1)
        AND (f.last_checked_at IS NULL OR f.last_checked_at <= clock_timestamp() - make_interval(secs => f.interval_seconds))
        AND NOT EXISTS (SELECT 1 FROM fifo_computation_log c
                        WHERE c.allocation_version = f.allocation_version AND c.status IN ('queued', 'running'))
      RETURNING f.allocation_version, f.last_trades_stamp, f.last_run_id,
        (SELECT status FROM fifo_computation_log c WHERE c.id = f.last_run_id) AS last_run_status`,
+    [onlyVersion],
   );
 }
 

@@ -16,9 +16,9 @@ export function followRunNeeded(check: DueFollowCheck, stamp: string): boolean {
   return check.last_trades_stamp !== stamp;
 }
 
-/** Queues the follow runs that are due; returns their ids. */
-export async function queueDueFollowRuns(db: SqlClient, startedBy = FOLLOW_STARTED_BY): Promise<number[]> {
-  const due = await claimDueFollowChecks(db);
+/** Queues the follow runs that are due (of every following version, or of one); returns their ids. */
+export async function queueDueFollowRuns(db: SqlClient, startedBy = FOLLOW_STARTED_BY, onlyVersion: number | null = null): Promise<number[]> {
+  const due = await claimDueFollowChecks(db, onlyVersion);
   if (due.length === 0) return [];
   const stamp = await currentTradesStamp(db);
   const queued: number[] = [];
