@@ -110,3 +110,26 @@ SELECT allocation_version, day, count(*) AS sells, sum(coalesce(old_pnl_usd, 0))
 	sum(new_pnl_usd) AS new_pnl_usd, sum(difference_usd) AS difference_usd,
 	count(*) FILTER (WHERE differs) AS differing_sells
 FROM v_pnl_drift_sells GROUP BY allocation_version, day;
+--> statement-breakpoint
+-- The current version changes only by a cutover (set-current-version, the versions page), never
+-- because another version was computed: the first version that succeeds is pinned as current,
+-- and a database that already has allocations pins the one its dashboard shows today.
+INSERT INTO "fifo_settings" ("key", "value", "description")
+SELECT 'current_version', fifo_current_version()::text, 'The allocation version the dashboard treats as current'
+WHERE EXISTS (SELECT 1 FROM fifo_allocations)
+ON CONFLICT ("key") DO NOTHING;
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION "fifo_pin_first_current_version"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO fifo_settings (key, value, description)
+	VALUES ('current_version', NEW.allocation_version::text, 'The allocation version the dashboard treats as current')
+	ON CONFLICT (key) DO NOTHING;
+	RETURN NEW;
+END
+$$;
+--> statement-breakpoint
+DROP TRIGGER IF EXISTS "fifo_pin_first_current_version" ON "fifo_computation_log";
+--> statement-breakpoint
+CREATE TRIGGER "fifo_pin_first_current_version" AFTER UPDATE OF "status" ON "fifo_computation_log"
+FOR EACH ROW WHEN (NEW.status = 'succeeded' AND OLD.status IS DISTINCT FROM 'succeeded')
+EXECUTE FUNCTION "fifo_pin_first_current_version"();

@@ -16,9 +16,14 @@ export interface ValidationRecord {
   checked_at: string;
 }
 
+/**
+ * The version's newest succeeded run that could have changed its results: a full run, or an
+ * incremental one that read trades. (A follow run that found nothing new leaves a validation valid.)
+ */
 export async function lastSucceededRunId(db: SqlClient, version: number): Promise<number | null> {
   const [row] = await db.query<{ id: number }>(
-    "SELECT max(id) AS id FROM fifo_computation_log WHERE allocation_version = $1 AND status = 'succeeded'",
+    `SELECT max(id) AS id FROM fifo_computation_log
+     WHERE allocation_version = $1 AND status = 'succeeded' AND (mode = 'full' OR trades_read > 0)`,
     [version],
   );
   return row?.id ?? null;

@@ -7,6 +7,7 @@ DROP VIEW IF EXISTS "v_pnl_drift_sells";
 DROP VIEW IF EXISTS "v_pnl_by_symbol_current";
 DROP VIEW IF EXISTS "fifo_allocations_current";
 DROP FUNCTION IF EXISTS "fifo_current_version"();
+DROP FUNCTION IF EXISTS "fifo_pin_first_current_version"() CASCADE; -- and its trigger
 DROP TABLE IF EXISTS "fifo_cutovers";
 DROP TABLE IF EXISTS "fifo_validation_results";
 DROP TABLE IF EXISTS "fifo_version_follow";

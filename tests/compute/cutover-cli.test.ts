@@ -30,36 +30,37 @@ afterAll(() => target.drop());
 
 describe("set-current-version", () => {
   test("--require-checklist refuses while the checklist is incomplete, and changes nothing", async () => {
-    const result = await run("set-current-version.ts", "--version", "1", "--require-checklist");
+    const result = await run("set-current-version.ts", "--version", "2", "--require-checklist");
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain("Cutover checklist for version 1:");
+    expect(result.stdout).toContain("Cutover checklist for version 2:");
     expect(result.stdout).toMatch(/❌ validate-allocations passes.*Not validated yet/);
     expect(result.stdout).toContain("❌ A backup of the database was taken");
-    await target.use(async (db) => expect(await currentRows(db)).toEqual([{ allocation_version: 2, n: 1 }]));
+    // Version 1, the first computed, is current; computing version 2 did not switch the reports.
+    await target.use(async (db) => expect(await currentRows(db)).toEqual([{ allocation_version: 1, n: 1 }]));
   });
 
   test("after validate-allocations and with --backup-taken every item holds and it switches", async () => {
-    expect((await run("validate-allocations.ts", "--version", "1")).code).toBe(0);
-    const result = await run("set-current-version.ts", "--version", "1", "--backup-taken", "--require-checklist");
+    expect((await run("validate-allocations.ts", "--version", "2")).code).toBe(0);
+    const result = await run("set-current-version.ts", "--version", "2", "--backup-taken", "--require-checklist");
     expect(result.stderr).not.toMatch(/refused/);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("✅ Drift explained for the validation period (2025-06-02 to 2025-07-01)");
-    expect(result.stdout).toContain("Version 1 is now the current version (was 2).");
+    expect(result.stdout).toContain("Version 2 is now the current version (was 1).");
     await target.use(async (db) => {
-      expect(await currentRows(db)).toEqual([{ allocation_version: 1, n: 1 }]);
+      expect(await currentRows(db)).toEqual([{ allocation_version: 2, n: 1 }]);
       const [record] = await db.query("SELECT source, checklist_passed, override_reason FROM fifo_cutovers ORDER BY id DESC LIMIT 1");
       expect(record).toEqual({ source: "cli", checklist_passed: true, override_reason: null });
     });
   });
 
   test("without --require-checklist an incomplete checklist is recorded as the operator's override", async () => {
-    const result = await run("set-current-version.ts", "--version", "2", "--reason", "switching back for the demo");
+    const result = await run("set-current-version.ts", "--version", "1", "--reason", "switching back for the demo");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Recorded as an override: switching back for the demo");
     await target.use(async (db) => {
-      expect(await currentRows(db)).toEqual([{ allocation_version: 2, n: 1 }]);
+      expect(await currentRows(db)).toEqual([{ allocation_version: 1, n: 1 }]);
       const [record] = await db.query("SELECT previous_version, checklist_passed, override_reason FROM fifo_cutovers ORDER BY id DESC LIMIT 1");
-      expect(record).toEqual({ previous_version: 1, checklist_passed: false, override_reason: "switching back for the demo" });
+      expect(record).toEqual({ previous_version: 2, checklist_passed: false, override_reason: "switching back for the demo" });
     });
   });
 

@@ -34,7 +34,8 @@ beforeAll(async () => {
   ]);
   expect((await compute(1)).status).toBe("succeeded");
   expect((await compute(2)).status).toBe("succeeded");
-  await t.db.query("INSERT INTO fifo_settings (key, value) VALUES ('current_version', '1')");
+  // The first version computed was pinned as current.
+  expect(await getCurrentVersion(t.db)).toBe(1);
   adminEmail = (await signInAs(t.db, "admin")).email;
 });
 afterAll(() => t.drop());
@@ -56,6 +57,10 @@ describe("the cutover checklist", () => {
   test("validating records a pass for the version's latest run; a later run makes it stale", async () => {
     const result = await validateVersion(null, form({ version: "2" }));
     expect(result).toMatchObject({ ok: true, data: { passed: true, violations: 0 } });
+    expect(await failing(2, true)).not.toContain("validated");
+    // An incremental run that finds no new trade (a follow run, say) changes nothing: still valid.
+    const idle = await computeAllocations(t.db, { version: 2, symbols: null, mode: "incremental", startedBy: "follow" });
+    expect(idle).toMatchObject({ status: "succeeded", tradesRead: 0 });
     expect(await failing(2, true)).not.toContain("validated");
     expect((await compute(2)).status).toBe("succeeded");
     expect(await failing(2, true)).toContain("validated");

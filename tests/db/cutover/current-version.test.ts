@@ -33,9 +33,18 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 describe("the current-version views", () => {
-  test("fifo_current_version() agrees with the dashboard's rule, before and after a setting", async () => {
-    const [{ v }] = (await t.db.query<{ v: number }>("SELECT fifo_current_version() AS v")) as [{ v: number }];
-    expect(v).toBe(2); // no setting: the newest version with allocations
+  test("the first version computed is pinned as current; computing another does not switch reports", async () => {
+    const [setting] = await t.db.query<{ value: string }>("SELECT value FROM fifo_settings WHERE key = 'current_version'");
+    expect(setting).toEqual({ value: "1" });
+    const [row] = await t.db.query<{ v: number }>("SELECT fifo_current_version() AS v");
+    expect(row!.v).toBe(1);
+    expect(await getCurrentVersion(t.db)).toBe(1);
+  });
+
+  test("fifo_current_version() follows the dashboard's rule without a setting: the newest version with allocations", async () => {
+    await t.db.query("DELETE FROM fifo_settings WHERE key = 'current_version'");
+    const [row] = await t.db.query<{ v: number }>("SELECT fifo_current_version() AS v");
+    expect(row!.v).toBe(2);
     expect(await getCurrentVersion(t.db)).toBe(2);
   });
 
