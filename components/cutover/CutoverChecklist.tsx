@@ -29,7 +29,7 @@ export function CutoverChecklist({ version, items, isAdmin, isCurrent }: Cutover
       <ol className="checklist" style={{ listStyle: "none", paddingLeft: 0 }}>
         {shown.map((item) => (
           <li key={item.key} data-testid={`check-${item.key}`} data-passed={item.passed ? "true" : "false"} style={{ marginBottom: 8 }}>
-            <span role="img" aria-label={item.passed ? "done" : "not done"}>{item.passed ? "✅" : "❌"}</span> <strong>{item.label}</strong>
+            <span className={`badge ${item.passed ? "badge-ok" : "badge-critical"}`}>{item.passed ? "done" : "open"}</span> <strong>{item.label}</strong>
             <div className="muted">{item.detail}</div>
           </li>
         ))}
