@@ -66,8 +66,8 @@ export interface DueFollowCheck {
 }
 
 /**
- * Claims the follow checks that are due: enabled versions whose interval passed since the last
- * check and that have no queued or running run. The UPDATE marks them checked, so of several
+ * Claims the follow checks that are due: enabled, computed versions whose interval passed since
+ * the last check and that have no queued or running run. The UPDATE marks them checked, so of several
  * server processes polling at once only one gets a version (the row lock serializes them and the
  * second sees the new last_checked_at).
  */
@@ -75,6 +75,8 @@ export async function claimDueFollowChecks(db: SqlClient, onlyVersion: number | 
   return db.query<DueFollowCheck>(
     `UPDATE fifo_version_follow f SET last_checked_at = clock_timestamp()
      WHERE f.enabled AND ($1::int IS NULL OR f.allocation_version = $1)
+       -- a deleted version stays deleted: following needs a computed version
+       AND EXISTS (SELECT 1 FROM fifo_inventory_snapshot s WHERE s.allocation_version = f.allocation_version)
        AND (f.last_checked_at IS NULL OR f.last_checked_at <= clock_timestamp() - make_interval(secs => f.interval_seconds))
        AND NOT EXISTS (SELECT 1 FROM fifo_computation_log c
                        WHERE c.allocation_version = f.allocation_version AND c.status IN ('queued', 'running'))

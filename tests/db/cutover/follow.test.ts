@@ -3,6 +3,7 @@
 // is queued or running, and nothing when no trade came in.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { setFollow } from "@/db/queries/follow";
+import { deleteVersion } from "@/db/queries/version-admin";
 import type { SqlClient } from "@/db/sql-client";
 import { computeAllocations } from "@/lib/compute/run-computation";
 import { queueDueFollowRuns } from "@/lib/jobs/follow";
@@ -94,6 +95,16 @@ describe("following the bot", () => {
     await intervalPasses(1);
     expect(await queueDueFollowRuns(t.db)).toHaveLength(1);
     await runnerFor(t.db).drain();
+  });
+
+  test("a deleted version is not brought back by following", async () => {
+    await computeAllocations(t.db, { version: 4, symbols: null, mode: "full", startedBy: "test" });
+    await setFollow(t.db, { version: 4, enabled: true, changedBy: "admin@example.com" });
+    await deleteVersion(t.db, 4, "admin@example.com");
+    const before = (await runs(4)).length;
+    await runnerFor(t.db).drain();
+    expect(await runs(4)).toHaveLength(before);
+    expect(await sellsAllocated(4)).toEqual([]);
   });
 
   test("turned off, the version is left alone", async () => {
