@@ -104,3 +104,35 @@ export async function driftSummary(db: SqlClient, version: number, period: { fro
     unexplainedExamples: (row!.examples ?? []).map(Number),
   };
 }
+
+export const DRIFT_SELL_COLUMNS = [
+  "day", "symbol", "sell_trade_id", "sell_time", "old_parent_id", "old_pnl_usd", "new_pnl_usd", "difference_usd", "new_lots",
+  "unmatched_size", "cause",
+] as const;
+
+/**
+ * The period's differing sells for CSV, in (sell_time, sell_trade_id) order, read in keyset chunks:
+ * no connection or cursor is held while the client reads.
+ */
+export async function* differingSells(
+  db: SqlClient,
+  version: number,
+  period: { from: string; to: string },
+  chunk = 1000,
+): AsyncIterable<(string | number | null)[]> {
+  let after: { time: string; id: number } | null = null;
+  for (;;) {
+    const rows: Record<string, string | number | null>[] = await db.query(
+      `SELECT day::text AS day, symbol, sell_trade_id, sell_time, old_parent_id, old_pnl_usd, new_pnl_usd, difference_usd,
+         new_lots, unmatched_size, coalesce(cause, 'unexplained') AS cause
+       FROM v_pnl_drift_sells WHERE ${PERIOD} AND differs
+         AND ($4::timestamptz IS NULL OR (sell_time, sell_trade_id) > ($4::timestamptz, $5::bigint))
+       ORDER BY sell_time, sell_trade_id LIMIT $6`,
+      [version, period.from, period.to, after?.time ?? null, after?.id ?? null, chunk],
+    );
+    for (const row of rows) yield DRIFT_SELL_COLUMNS.map((c) => row[c] ?? null);
+    if (rows.length < chunk) return;
+    const last = rows[rows.length - 1]!;
+    after = { time: String(last.sell_time), id: Number(last.sell_trade_id) };
+  }
+}

@@ -76,4 +76,11 @@ test("a viewer sees the checklist and the drift, but cannot act", async ({ page 
   await page.goto("/drift");
   await expect(page.getByRole("heading", { name: "Drift: old vs new, per day" })).toBeVisible();
   await expect(page.getByTestId("validation-period-form")).toHaveCount(0);
+  // The differing sells as CSV, with their causes.
+  const href = (await page.getByTestId("drift-export").getAttribute("href"))!;
+  const csv = await page.request.get(href);
+  expect(csv.headers()["content-type"]).toContain("text/csv");
+  const lines = (await csv.text()).trim().split("\r\n");
+  expect(lines[0]).toBe("day,symbol,sell_trade_id,sell_time,old_parent_id,old_pnl_usd,new_pnl_usd,difference_usd,new_lots,unmatched_size,cause");
+  expect(lines.length).toBeGreaterThan(1);
 });

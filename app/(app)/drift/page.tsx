@@ -127,7 +127,10 @@ export default async function DriftPage({ searchParams }: { searchParams: Promis
           </div>
         ) : null}
         <p className="muted">
-          A differing sell counts as explained when it has a cause and no open review item. Work the open ones in the{" "}
+          <a href={`/drift/export?version=${version}&from=${period.from}&to=${period.to}`} download data-testid="drift-export">
+            Download the differing sells (CSV)
+          </a>
+          . A differing sell counts as explained when it has a cause and no open review item. Work the open ones in the{" "}
           <Link href={`/review?version=${version}`}>review queue</Link>; the sells themselves are on the{" "}
           <Link href={`/discrepancies?version=${version}`}>discrepancies</Link> page.
         </p>

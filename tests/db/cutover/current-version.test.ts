@@ -1,7 +1,7 @@
 // Cutover on the database: fifo_allocations_current and v_pnl_by_symbol_current follow the
 // current version; the drift views show old vs new PnL per day and why they differ.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { driftByCause, driftDays, driftSummary, validationPeriod } from "@/db/queries/drift";
+import { differingSells, driftByCause, driftDays, driftSummary, DRIFT_SELL_COLUMNS, validationPeriod } from "@/db/queries/drift";
 import { setValidationPeriod } from "@/db/queries/follow";
 import { setCurrentVersion } from "@/db/queries/version-admin";
 import { getCurrentVersion } from "@/db/queries/versions";
@@ -93,6 +93,16 @@ describe("drift", () => {
     ]);
     // A day outside the period is left out.
     expect((await driftDays(t.db, 1, { from: "2025-05-02", to: "2025-05-02" })).map((d) => d.day)).toEqual(["2025-05-02"]);
+  });
+
+  test("the CSV rows: every differing sell of the period with its cause, read in keyset chunks", async () => {
+    const rows = [];
+    for await (const row of differingSells(t.db, 1, { from: "2025-05-01", to: "2025-05-03" }, 1)) rows.push(row);
+    const pick = (row: (string | number | null)[], column: (typeof DRIFT_SELL_COLUMNS)[number]) => row[DRIFT_SELL_COLUMNS.indexOf(column)];
+    expect(rows.map((r) => [pick(r, "sell_trade_id"), pick(r, "old_pnl_usd"), pick(r, "new_pnl_usd"), pick(r, "cause")])).toEqual([
+      [3, "30", "20", "different_lot"],
+      [6, null, "5", "no_old_match"],
+    ]);
   });
 
   test("a differing sell with an open review item is unexplained until the item is closed", async () => {
