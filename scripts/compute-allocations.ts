@@ -1,4 +1,6 @@
-// npm run compute-allocations -- --all-symbols --version 1 [--symbol BTC-USD ...] [--incremental]
+// npm run compute-allocations -- --all-symbols --version 1 [--symbol BTC-USD ...] [--incremental] [--follow [--interval S]]
+// --follow keeps running after the first run, picking up new trades (Ctrl-C stops; following stays
+// on for the dashboard's runner until --unfollow).
 // Exit codes: 0 succeeded, 1 the run failed or was cancelled, 2 bad arguments, 3 the version is
 // busy with another run, 4 the database is not ready.
 import os from "node:os";
@@ -7,15 +9,23 @@ import { z } from "zod";
 import { describeDatabase, openDatabase } from "@/db/client";
 import { RunConflictError } from "@/db/compute/runs";
 import { createProgressLine } from "@/lib/cli/progress-line";
+import { setFollow } from "@/db/queries/follow";
+import { followLoop } from "@/lib/cli/follow-loop";
 import { computeAllocations, type RunSummary } from "@/lib/compute/run-computation";
 
 const USAGE = `Usage: npm run compute-allocations -- (--all-symbols | --symbol SYMBOL [--symbol SYMBOL ...]) [--version N] [--incremental]
+                                                  [--follow [--interval SECONDS]]
+       npm run compute-allocations -- --unfollow --version N
 
   --all-symbols   compute every symbol that has trades
   --symbol S      compute only this symbol (repeatable)
   --version N     allocation version to (re)compute (default 1)
   --incremental   continue from the version's inventory snapshots; symbols whose earlier trades
-                  changed are recomputed in full`;
+                  changed are recomputed in full
+  --follow        after this run, keep following the bot: an incremental run whenever new trades
+                  came in, at most every --interval seconds (default 60); Ctrl-C stops this process,
+                  following stays on for the dashboard's runner
+  --unfollow      turn following off for --version and exit`;
 
 const Args = z
   .object({
@@ -23,8 +33,12 @@ const Args = z
     symbol: z.array(z.string().trim().min(1, "a symbol cannot be empty")).default([]),
     version: z.coerce.number().int("--version must be a whole number").min(1, "--version must be 1 or more").default(1),
     incremental: z.boolean().default(false),
+    follow: z.boolean().default(false),
+    unfollow: z.boolean().default(false),
+    interval: z.coerce.number().int("--interval must be whole seconds").min(5, "--interval must be at least 5").max(86_400, "--interval must be at most 86400").default(60),
   })
-  .refine((a) => a["all-symbols"] !== a.symbol.length > 0, {
+  .refine((a) => !(a.follow && a.unfollow), { message: "give --follow or --unfollow, not both" })
+  .refine((a) => a.unfollow || a["all-symbols"] !== a.symbol.length > 0, {
     message: "give either --all-symbols or at least one --symbol (not both)",
   });
 
@@ -36,6 +50,9 @@ function parse() {
         symbol: { type: "string", multiple: true },
         version: { type: "string" },
         incremental: { type: "boolean" },
+        follow: { type: "boolean" },
+        unfollow: { type: "boolean" },
+        interval: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -90,6 +107,13 @@ async function main() {
     console.error("\nCancelling (Ctrl-C again to quit at once)...");
     abort.abort();
   });
+  const startedBy = `cli:${os.userInfo().username}@${os.hostname()}`;
+  if (args.unfollow) {
+    await setFollow(db, { version: args.version, enabled: false, changedBy: startedBy });
+    console.log(`Version ${args.version} no longer follows the bot.`);
+    await db.close();
+    return;
+  }
   try {
     const summary = await computeAllocations(
       db,
@@ -97,13 +121,24 @@ async function main() {
         version: args.version,
         symbols: args["all-symbols"] ? null : args.symbol,
         mode: args.incremental ? "incremental" : "full",
-        startedBy: `cli:${os.userInfo().username}@${os.hostname()}`,
+        startedBy,
       },
       { signal: abort.signal, onProgress: (p) => progress.update(p) },
     );
     progress.end();
     printSummary(summary, args.version);
     process.exitCode = summary.status === "succeeded" ? 0 : 1;
+    if (args.follow && summary.status === "succeeded" && !abort.signal.aborted) {
+      console.log(`\nFollowing the bot with version ${args.version}: new trades are picked up every ${args.interval} s. Ctrl-C to stop.`);
+      await followLoop(db, {
+        version: args.version,
+        intervalSeconds: args.interval,
+        startedBy,
+        signal: abort.signal,
+        onRun: (s) => printSummary(s, args.version),
+      });
+      console.log(`Stopped. Version ${args.version} still follows the bot in the dashboard's runner; --unfollow turns it off.`);
+    }
   } catch (error) {
     progress.end();
     if (error instanceof RunConflictError) {

@@ -5,7 +5,10 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { describeDatabase, openDatabase } from "@/db/client";
 import { coveredTrades, sqlViolations, storedAllocations, versionExists } from "@/db/compute/validation";
+import os from "node:os";
+import { lastSucceededRunId } from "@/db/queries/cutover";
 import { replayCheck, type Violation } from "@/lib/compute/replay-check";
+import { recordVersionValidation } from "@/lib/compute/validate-version";
 
 const USAGE = "Usage: npm run validate-allocations -- --version N [--max-print 50]";
 const INVARIANTS: Record<number, string> = {
@@ -51,6 +54,7 @@ async function main() {
       process.exitCode = 4;
       return;
     }
+    const validatedRunId = await lastSucceededRunId(db, args.version);
     const violations: Violation[] = await sqlViolations(db, args.version);
     const replay = await replayCheck(coveredTrades(db, args.version), storedAllocations(db, args.version), undefined, (v) =>
       violations.push(v),
@@ -65,6 +69,14 @@ async function main() {
     }
     if (violations.length > args["max-print"]) console.log(`  ... and ${violations.length - args["max-print"]} more`);
     console.log(violations.length === 0 ? "All invariants hold." : `${violations.length} violation(s).`);
+    // The cutover checklist reads the outcome (tied to the run it checked).
+    await recordVersionValidation(
+      db,
+      args.version,
+      validatedRunId,
+      { violations, tradesReplayed: replay.trades, allocationsCompared: replay.allocations },
+      `cli:${os.userInfo().username}@${os.hostname()}`,
+    );
     process.exitCode = violations.length === 0 ? 0 : 1;
   } finally {
     await db.close();

@@ -8,6 +8,7 @@ const NAV_LINKS = [
   { href: "/discrepancies", label: "Discrepancies" },
   { href: "/pnl", label: "PnL by symbol" },
   { href: "/compare", label: "Compare" },
+  { href: "/drift", label: "Drift" },
   { href: "/allocations", label: "Allocations" },
   { href: "/trades", label: "Trades" },
   { href: "/review", label: "Review queue" },

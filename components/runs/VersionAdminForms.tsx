@@ -1,26 +1,9 @@
 "use client";
-// Admin controls on the versions page: make a version current; delete one (type its number to
-// confirm). The actions check the role again and refuse the current version or a busy one.
+// Admin control on the versions page: delete a version (type its number to confirm). The action
+// checks the role again and refuses the current version or a busy one. Making a version current
+// goes through the cutover checklist (components/cutover/CutoverChecklist.tsx).
 import { useActionState } from "react";
-import { deleteVersion, setCurrentVersion } from "@/app/(app)/versions/actions";
-
-export function MakeCurrentButton({ version }: { version: number }) {
-  const [state, formAction, pending] = useActionState(setCurrentVersion, null);
-  return (
-    <form action={formAction} style={{ display: "inline" }}>
-      <input type="hidden" name="version" value={version} />
-      <button type="submit" className="btn btn-small" disabled={pending} data-testid={`make-current-${version}`}>
-        Make current
-      </button>
-      {state && !state.ok ? (
-        <span className="field-error" role="alert">
-          {" "}
-          {state.error}
-        </span>
-      ) : null}
-    </form>
-  );
-}
+import { deleteVersion } from "@/app/(app)/versions/actions";
 
 export function DeleteVersionForm({ version }: { version: number }) {
   const [state, formAction, pending] = useActionState(deleteVersion, null);

@@ -81,7 +81,7 @@ export async function nextVersionNumber(db: SqlClient): Promise<number> {
   return row!.n;
 }
 
-async function versionHasData(db: SqlClient, version: number): Promise<boolean> {
+export async function versionHasData(db: SqlClient, version: number): Promise<boolean> {
   const [row] = await db.query<{ present: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM fifo_inventory_snapshot WHERE allocation_version = $1)
          OR EXISTS (SELECT 1 FROM fifo_allocations WHERE allocation_version = $1) AS present`,

@@ -3,6 +3,18 @@
 -- Keep this file in step with every migration after 0000.
 -- 0015 (app_users.disabled_at, app_user_changes, session and sign-in indexes) belongs to the
 -- users and is kept on purpose; it is idempotent, so migrating again after a rollback works.
+
+-- 0014
+DROP VIEW IF EXISTS "v_pnl_drift_daily";
+DROP VIEW IF EXISTS "v_pnl_drift_sells";
+DROP VIEW IF EXISTS "v_pnl_by_symbol_current";
+DROP VIEW IF EXISTS "fifo_allocations_current";
+DROP FUNCTION IF EXISTS "fifo_current_version"();
+DROP FUNCTION IF EXISTS "fifo_pin_first_current_version"() CASCADE; -- and its trigger
+DROP TABLE IF EXISTS "fifo_cutovers";
+DROP TABLE IF EXISTS "fifo_validation_results";
+DROP TABLE IF EXISTS "fifo_version_follow";
+
 -- 0007
 DROP INDEX IF EXISTS "manual_review_queue_counts_idx";
 DROP INDEX IF EXISTS "manual_review_queue_updated_idx";

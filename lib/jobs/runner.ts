@@ -32,6 +32,7 @@ import { claimNextQueuedRun, closeCancelledQueuedRuns, recentlyStartedRunIds } f
 import type { SqlClient } from "@/db/sql-client";
 import { liveRunIds } from "@/lib/compute/live-runs";
 import { executeRun } from "@/lib/compute/run-computation";
+import { isMissingFollowTable, queueDueFollowRuns } from "./follow";
 
 /** Executes one claimed run to its end (succeeded, failed or cancelled). */
 export type RunExecutor = (db: SqlClient, runId: number) => Promise<unknown>;
@@ -45,6 +46,8 @@ export interface RunnerOptions {
   pollIntervalMs?: number;
   /** Runs executing at once in this process (forced to 1 on PGlite). */
   concurrency?: number;
+  /** Queue the incremental runs of versions that follow the bot (lib/jobs/follow.ts); default true. */
+  follow?: boolean;
   /** How often to look for runs of dead processes on PostgreSQL (ms); 0 = only at startup. */
   staleSweepIntervalMs?: number;
   log?: (message: string) => void;
@@ -124,6 +127,16 @@ export function createRunner(options: RunnerOptions = {}): Runner {
     running.set(runId, task);
   }
 
+  /** Following versions: a failure here is logged and never stops the queue. */
+  async function queueFollowRuns(db: SqlClient): Promise<void> {
+    try {
+      const queued = await queueDueFollowRuns(db);
+      if (queued.length) log(`queued follow run(s) #${queued.join(", #")}`);
+    } catch (error) {
+      if (!isMissingFollowTable(error)) log(`follow check failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   /** One poll: claim and launch queued runs while there is room. */
   async function poll(): Promise<void> {
     const db = await database();
@@ -137,6 +150,7 @@ export function createRunner(options: RunnerOptions = {}): Runner {
       await sweepStale(db, false);
     }
     await closeCancelledQueuedRuns(db);
+    if (options.follow ?? true) await queueFollowRuns(db);
     while (running.size < limit && !stopped) {
       const runId = await claimNextQueuedRun(db);
       if (runId === null) break;

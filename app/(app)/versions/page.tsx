@@ -1,24 +1,49 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { z } from "zod";
+import { CutoverChecklist } from "@/components/cutover/CutoverChecklist";
+import { FollowForm } from "@/components/cutover/FollowForm";
 import { formatCount, formatTimestamp } from "@/components/runs/format";
-import { DeleteVersionForm, MakeCurrentButton } from "@/components/runs/VersionAdminForms";
+import { DeleteVersionForm } from "@/components/runs/VersionAdminForms";
 import { getDb } from "@/db/client";
+import { listCutovers } from "@/db/queries/cutover";
+import { DEFAULT_FOLLOW_INTERVAL_SECONDS, listFollows } from "@/db/queries/follow";
 import { listVersionDeletions, listVersionSummaries } from "@/db/queries/version-admin";
 import { requireUser } from "@/lib/auth/guard";
 import { roleAtLeast } from "@/lib/auth/roles";
+import { loadChecklist } from "@/lib/cutover/make-current";
+import { filterFields, type SearchParams } from "@/lib/table/url-state";
 
 export const metadata: Metadata = { title: "Versions" };
 export const dynamic = "force-dynamic";
 
+const Params = z.object({ cutover: filterFields.version });
+
 // Allocation versions side by side: which one the dashboard treats as current, comparing any two,
-// and (admin) deleting an old one.
-export default async function VersionsPage() {
+// following the bot (parallel operation), the cutover checklist that gates making a version
+// current, and (admin) deleting an old one.
+export default async function VersionsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requireUser("viewer", { next: "/versions" });
   const isAdmin = roleAtLeast(user.role, "admin");
   const db = await getDb();
-  const [versions, deletions] = await Promise.all([listVersionSummaries(db), listVersionDeletions(db)]);
+  const params = Params.parse(await searchParams);
+  const [versions, deletions, follows, cutovers] = [
+    await listVersionSummaries(db),
+    await listVersionDeletions(db),
+    await listFollows(db),
+    await listCutovers(db, 10),
+  ];
+  const followOf = new Map(follows.map((f) => [f.allocation_version, f]));
   const current = versions.find((v) => v.is_current)?.allocation_version ?? null;
   const [newest, previous] = versions;
+  // The checklist shown: the one asked for, else the newest computed version that is not current.
+  const candidates = versions.filter((v) => v.symbols > 0);
+  const cutoverVersion =
+    candidates.find((v) => v.allocation_version === params.cutover)?.allocation_version ??
+    candidates.find((v) => !v.is_current)?.allocation_version ??
+    candidates[0]?.allocation_version ??
+    null;
+  const checklist = cutoverVersion === null ? null : await loadChecklist(db, cutoverVersion, false);
 
   return (
     <main className="page page-wide stack">
@@ -81,6 +106,7 @@ export default async function VersionsPage() {
                 <th className="num">Open review items</th>
                 <th>Last run</th>
                 <th>Compare</th>
+                <th>Follows the bot</th>
                 {isAdmin ? <th>Manage</th> : null}
               </tr>
             </thead>
@@ -119,9 +145,28 @@ export default async function VersionsPage() {
                       </>
                     ) : null}
                   </td>
+                  <td data-testid={`follow-state-${v.allocation_version}`}>
+                    {followOf.get(v.allocation_version)?.enabled ? (
+                      <span className="badge badge-ok">every {followOf.get(v.allocation_version)!.interval_seconds} s</span>
+                    ) : (
+                      <span className="muted">no</span>
+                    )}{" "}
+                    <Link href={`/drift?version=${v.allocation_version}`}>drift</Link>
+                    {isAdmin && v.symbols > 0 ? (
+                      <FollowForm
+                        version={v.allocation_version}
+                        enabled={followOf.get(v.allocation_version)?.enabled ?? false}
+                        intervalSeconds={followOf.get(v.allocation_version)?.interval_seconds ?? DEFAULT_FOLLOW_INTERVAL_SECONDS}
+                      />
+                    ) : null}
+                  </td>
                   {isAdmin ? (
                     <td>
-                      {!v.is_current && v.symbols > 0 ? <MakeCurrentButton version={v.allocation_version} /> : null}{" "}
+                      {!v.is_current && v.symbols > 0 ? (
+                        <Link className="btn btn-small" href={`/versions?cutover=${v.allocation_version}#cutover`} data-testid={`open-checklist-${v.allocation_version}`}>
+                          Cutover checklist
+                        </Link>
+                      ) : null}{" "}
                       {!v.is_current && !v.active_run_id && v.symbols > 0 ? <DeleteVersionForm version={v.allocation_version} /> : null}
                     </td>
                   ) : null}
@@ -131,6 +176,40 @@ export default async function VersionsPage() {
           </table>
         </div>
       )}
+
+      {checklist ? (
+        <section className="card" id="cutover" aria-label="Cutover checklist">
+          <h2>Cutover checklist: version {checklist.version}</h2>
+          <p className="muted">
+            Making a version current switches the dashboard and the report views <code>fifo_allocations_current</code> and{" "}
+            <code>v_pnl_by_symbol_current</code> to it. Every item must hold; an admin may override with a reason, which is recorded.{" "}
+            <Link href={`/drift?version=${checklist.version}`}>Drift of version {checklist.version}</Link>
+          </p>
+          <CutoverChecklist
+            key={checklist.version}
+            version={checklist.version}
+            items={checklist.items}
+            isAdmin={isAdmin}
+            isCurrent={checklist.version === current}
+          />
+        </section>
+      ) : null}
+
+      {cutovers.length > 0 ? (
+        <section className="card" aria-label="Cutover history">
+          <h2>Cutover history</h2>
+          <ul data-testid="cutover-history">
+            {cutovers.map((c) => (
+              <li key={c.id}>
+                Version {c.allocation_version} made current{c.previous_version !== null ? ` (was ${c.previous_version})` : ""} by {c.made_by} at{" "}
+                {formatTimestamp(c.made_at)} from the {c.source === "cli" ? "command line" : "dashboard"}
+                {c.checklist_passed ? ", checklist complete." : "; checklist overridden: "}
+                {c.override_reason ? <q>{c.override_reason}</q> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       {deletions.length > 0 ? (
         <section className="card" aria-label="Deleted versions">
