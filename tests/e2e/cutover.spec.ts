@@ -2,7 +2,7 @@
 // version, turns on following, looks at its drift, walks the cutover checklist (validate, backup),
 // finds "make current" held back by the open items, overrides with a reason, and the version
 // becomes current with the override in the history. A viewer sees the checklist but no controls.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures/test";
 import { signIn } from "./fixtures/auth";
 
 async function computeNewVersion(page: Page): Promise<number> {
