@@ -1,6 +1,10 @@
 -- Removes everything the FIFO migration (0001) and later FIFO migrations added.
 -- Never touches trade_records, the dashboard's users, or historical_pnl_snapshot_20251120.
 -- Keep this file in step with every migration after 0000.
+-- 0012: sign-in slowdown state (recreated empty by the next migrate)
+DROP TABLE IF EXISTS "app_sign_in_devices";
+DROP TABLE IF EXISTS "app_sign_in_throttle";
+
 -- 0007
 DROP INDEX IF EXISTS "manual_review_queue_counts_idx";
 DROP INDEX IF EXISTS "manual_review_queue_updated_idx";
