@@ -44,6 +44,7 @@ const items = z.preprocess(
 );
 
 export const claimSchema = itemRef;
+export const takeOverSchema = itemRef.extend({ notes: notes(null) });
 export const assignSchema = itemRef.extend({
   assigneeId: z.coerce.number({ error: "Choose a reviewer" }).int().positive("Choose a reviewer"),
   notes: notes(null),

@@ -7,6 +7,7 @@ import { getDb } from "@/db/client";
 import { recordManualCostBasis } from "@/db/review/cost-basis";
 import { filterContext } from "@/db/review/source";
 import {
+  type Actor,
   type ChangeOutcome,
   type ReviewChange,
   changeReviewItem,
@@ -32,6 +33,7 @@ import {
   releaseSchema,
   reopenSchema,
   resolveSchema,
+  takeOverSchema,
 } from "@/lib/review/schemas";
 import type { DismissReason, ReviewAction } from "@/lib/review/workflow";
 
@@ -56,6 +58,7 @@ function revalidateReview(tradeIds: number[] = []) {
 
 const DONE: Record<ReviewAction, string> = {
   claim: "Claimed: the item is in review, assigned to you.",
+  take_over: "Taken over: the item is assigned to you (recorded in its history).",
   assign: "Assigned.",
   release: "Released: the item is pending again.",
   resolve: "Resolved.",
@@ -64,7 +67,7 @@ const DONE: Record<ReviewAction, string> = {
 };
 
 function single<I extends ItemRef>(toChange: (input: I) => ReviewChange) {
-  return async (input: I, user: { id: number; email: string }): Promise<Result> => {
+  return async (input: I, user: Actor): Promise<Result> => {
     const change = toChange(input);
     const changed = await asUserFacing(async () => changeReviewItem(await getDb(), input, change, user));
     revalidateReview([changed.trade_id]);
@@ -73,7 +76,7 @@ function single<I extends ItemRef>(toChange: (input: I) => ReviewChange) {
 }
 
 function bulk<I extends { items: ItemRef[] }>(toChange: (input: I) => Promise<ReviewChange> | ReviewChange) {
-  return async (input: I, user: { id: number; email: string }): Promise<Result> => {
+  return async (input: I, user: Actor): Promise<Result> => {
     const change = await toChange(input);
     const outcome: ChangeOutcome = await asUserFacing(async () =>
       changeReviewItems(await getDb(), input.items, change, user),
@@ -86,6 +89,7 @@ function bulk<I extends { items: ItemRef[] }>(toChange: (input: I) => Promise<Re
 }
 
 const claim = authorizedAction("reviewer", claimSchema, single(() => ({ action: "claim" })));
+const takeOver = authorizedAction("reviewer", takeOverSchema, single((i) => ({ action: "take_over", notes: i.notes })));
 const assign = authorizedAction(
   "reviewer",
   assignSchema,
@@ -163,6 +167,10 @@ function keepValues(result: Result, fd: FormData): Result {
 /** claimItem: id, rowVersion. pending -> in_review, assigned to the caller. */
 export async function claimItem(_prev: ReviewActionState, fd: FormData): Promise<Result> {
   return keepValues(await claim(fd), fd);
+}
+/** takeOverItem: id, rowVersion, notes?. in_review (someone else's) -> in_review, assigned to the caller; recorded. */
+export async function takeOverItem(_prev: ReviewActionState, fd: FormData): Promise<Result> {
+  return keepValues(await takeOver(fd), fd);
 }
 /** assignItem: id, rowVersion, assigneeId, notes?. pending|in_review -> in_review, assigned to assigneeId. */
 export async function assignItem(_prev: ReviewActionState, fd: FormData): Promise<Result> {
