@@ -5,8 +5,9 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { deleteVersion, setCurrentVersion, VersionAdminError, type VersionDeletion } from "@/db/queries/version-admin";
 import { authorizedAction, UserFacingError } from "@/lib/auth/action";
+import { boundedInt, MAX_VERSION } from "@/lib/table/url-state";
 
-const version = z.coerce.number({ error: "Choose a version." }).int().positive("Choose a version.");
+const version = boundedInt(MAX_VERSION, "Choose a version.");
 
 async function asUserFacing<T>(work: () => Promise<T>): Promise<T> {
   try {
