@@ -24,12 +24,12 @@ export const reviewQuerySchema = z.object({
   type: optional(z.enum(ISSUE_TYPES)),
   symbol: optional(z.string().trim().toUpperCase().regex(/^[A-Z0-9._:/-]{1,40}$/)),
   /** "me", "none" or a user id. */
-  assignee: optional(z.string().regex(/^(me|none|\d{1,15})$/)),
-  version: z.unknown().transform(versionParam),
+  assignee: optional(z.string().regex(/^(me|none|[1-9]\d{0,14})$/)),
+  version: z.unknown().transform(versionParam).optional(),
   cause: optional(z.string().regex(/^[a-z_]{1,40}$/)),
   month: optional(z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/)),
   dust: optional(z.enum(["1", "0"])),
-  trade: z.unknown().transform(idParam),
+  trade: z.unknown().transform(idParam).optional(),
   sort: optional(
     z.string().regex(new RegExp(`^(${SORT_COLUMNS.join("|")})(\\.(asc|desc))?$`)),
   ).transform((v) => parseSort(v ?? "priority")),

@@ -34,7 +34,7 @@ export const idParam = (value: unknown) => positiveIntParam(value, MAX_ID);
 
 /** zod field: a positive whole number up to `max` (plain digits or a number), with `message` otherwise. */
 export function boundedInt(max: number, message: string) {
-  return z.unknown().transform((value, ctx) => {
+  return z.union([z.string(), z.number()], { error: message }).transform((value, ctx) => {
     const n = positiveIntParam(value, max);
     if (n === undefined) {
       ctx.addIssue({ code: "custom", message });
@@ -44,13 +44,22 @@ export function boundedInt(max: number, message: string) {
   });
 }
 
+/** "YYYY-MM-DD" naming a real day from 1970 to 9999 (not 2025-02-31, which JS would roll over and SQL refuse). */
+export function isCalendarDay(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return year >= 1970 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 /** Reusable filter fields (the URL key is the object key where they are used). */
 export const filterFields = {
   symbol: z.string().trim().regex(/^[A-Za-z0-9._:/-]{1,40}$/).optional().catch(undefined),
-  version: z.unknown().transform(versionParam),
+  version: z.unknown().transform(versionParam).optional(),
   /** A UTC calendar day, inclusive (from) or inclusive (to). */
-  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`))).optional().catch(undefined),
-  tradeId: z.unknown().transform(idParam),
+  day: z.string().refine(isCalendarDay).optional().catch(undefined),
+  tradeId: z.unknown().transform(idParam).optional(),
   oneOf: <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values).optional().catch(undefined),
 };
 

@@ -21,7 +21,7 @@ const PAGE_SIZE = 25;
 const searchSchema = z.object({
   page: z.coerce.number().int().min(1).max(MAX_PAGE).catch(1),
   status: z.enum(RUN_STATUSES).optional().catch(undefined),
-  version: z.unknown().transform(versionParam),
+  version: z.unknown().transform(versionParam).optional(),
 });
 
 export default async function RunsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
