@@ -3,9 +3,9 @@
 import Big from "big.js";
 import { z } from "zod";
 import { boundedInt, MAX_ID } from "@/lib/table/url-state";
-import { DISMISS_REASON_KEYS, PLAIN_RESOLUTION_TYPES } from "./workflow";
+import { DISMISS_REASON_KEYS, ISSUE_TYPES, PLAIN_RESOLUTION_TYPES } from "./workflow";
 
-const MAX_BULK_ITEMS = 5000;
+export const MAX_BULK_ITEMS = 5000;
 
 const id = boundedInt(MAX_ID, "Missing item");
 /** row_version is a PostgreSQL integer. */
@@ -145,6 +145,21 @@ export const recordCostBasisSchema = itemRef.extend({
   feeUsd: feeDecimal.optional().default("0"),
   notes: notes("Say where the buy comes from (at least 3 characters)"),
 });
+
+/** A group of the groups page (version, symbol, issue type, cause, month of the trade) and when the reviewer saw it. */
+export const reviewGroupSchema = z.object({
+  version: boundedInt(2_147_483_647, "Missing group; reload the page"),
+  symbol: z.string({ error: "Missing group; reload the page" }).regex(/^[A-Za-z0-9._:/-]{1,40}$/, "Missing group; reload the page"),
+  type: z.enum(ISSUE_TYPES, { error: "Missing group; reload the page" }),
+  cause: z.string({ error: "Missing group; reload the page" }).regex(/^[a-z_]{1,40}$/, "Missing group; reload the page"),
+  month: z
+    .string()
+    .regex(/^(\d{4}-(0[1-9]|1[0-2]))?$/, "Missing group; reload the page")
+    .optional()
+    .transform((m) => m || null),
+  asOf: boundedInt(MAX_ID, "Missing group; reload the page"),
+});
+export type ReviewGroupKey = Omit<z.output<typeof reviewGroupSchema>, "asOf">;
 
 export const bulkClaimSchema = z.object({ items });
 export const bulkAssignSchema = z.object({ items, assigneeId: assignSchema.shape.assigneeId, notes: notes(null) });

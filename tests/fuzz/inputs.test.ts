@@ -139,6 +139,7 @@ const ACTION_FIELDS: Record<string, readonly string[]> = {
   bulkDismiss: ["items", "reason", "notes"],
   bulkReopen: ["items", "notes"],
   dismissDust: ["items", "notes"],
+  groupAct: ["op", "version", "symbol", "type", "cause", "month", "asOf", "assigneeId", "resolutionType", "reason", "notes"],
   startRun: ["scope", "symbols", "version", "mode"],
   cancelRun: ["runId"],
   pauseQueue: ["paused"],

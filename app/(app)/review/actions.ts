@@ -5,6 +5,7 @@
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/db/client";
 import { recordManualCostBasis } from "@/db/review/cost-basis";
+import { openItemsOfGroup } from "@/db/review/groups";
 import { filterContext } from "@/db/review/source";
 import {
   type Actor,
@@ -31,8 +32,10 @@ import {
   type ItemRef,
   recordCostBasisSchema,
   releaseSchema,
+  MAX_BULK_ITEMS,
   reopenSchema,
   resolveSchema,
+  reviewGroupSchema,
   takeOverSchema,
 } from "@/lib/review/schemas";
 import type { DismissReason, ReviewAction } from "@/lib/review/workflow";
@@ -150,6 +153,27 @@ const dismissDustAction = authorizedAction(
     };
   }),
 );
+
+/** A group's open items as the reviewer saw them, found on the server (the page sends no id lists). */
+const groupSelection = authorizedAction("reviewer", reviewGroupSchema, async ({ asOf, ...group }) =>
+  openItemsOfGroup(await getDb(), group, asOf, await filterContext(await getDb(), null), MAX_BULK_ITEMS),
+);
+
+const GROUP_OPS = { claim: bulkClaimAction, assign: bulkAssignAction, resolve: bulkResolveAction, dismiss: bulkDismissAction } as const;
+
+/** groupAct: op (claim|assign|resolve|dismiss), the group (version, symbol, type, cause, month, asOf), and the op's fields. */
+export async function groupAct(_prev: ReviewActionState, fd: FormData): Promise<Result> {
+  const op = String(fd.get("op") ?? "");
+  if (!Object.hasOwn(GROUP_OPS, op)) return { ok: false, error: "Choose an action." };
+  const selection = await groupSelection(fd);
+  if (!selection.ok) return keepValues(selection, fd);
+  const { refs, changedSince } = selection.data;
+  const left = changedSince > 0 ? ` ${changedSince} changed since you loaded the page and were left alone; reload to see them.` : "";
+  if (refs.length === 0) return { ok: false, error: `Nothing was changed.${left}` };
+  const fields = Object.fromEntries([...fd.entries()].filter(([key, value]) => typeof value === "string" && !key.startsWith("$ACTION")));
+  const result = await GROUP_OPS[op as keyof typeof GROUP_OPS]({ ...fields, items: refs.map((r) => `${r.id}:${r.rowVersion}`) } as never);
+  return keepValues(result.ok ? { ...result, message: `${result.message ?? ""}${left}` } : result, fd);
+}
 
 /** On any failure, give the form back what the user typed (React resets uncontrolled fields). */
 function keepValues(result: Result, fd: FormData): Result {
