@@ -102,6 +102,13 @@ describe("the queue page's reads", () => {
     const exported = [];
     for await (const row of exportReviewItems(t.db, parseReviewQuery({}), ctx, 3)) exported.push(row);
     expect(exported).toHaveLength(ITEMS.length);
+    // batches of 3 keep the queue's order exactly, for every sort
+    for (const sort of ["priority", "notional.desc", "trade_time.asc", "symbol.desc", "updated.asc"]) {
+      const query = parseReviewQuery({ sort, size: "200" });
+      const ids = [];
+      for await (const row of exportReviewItems(t.db, query, ctx, 3)) ids.push(row.id);
+      expect(ids).toEqual((await listReviewItems(t.db, query, ctx)).map((r) => r.id));
+    }
   });
 });
 
