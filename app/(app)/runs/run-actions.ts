@@ -10,13 +10,21 @@ import { authorizedAction, UserFacingError } from "@/lib/auth/action";
 import { enqueueRun } from "@/lib/compute/run-computation";
 import { cancelRun } from "@/lib/jobs/cancel";
 import { wakeRunner } from "@/lib/jobs/runner";
-import { boundedInt, MAX_ID, MAX_VERSION } from "@/lib/table/url-state";
+import { boundedInt, MAX_ID, MAX_VERSION, versionParam } from "@/lib/table/url-state";
 
 export const startRunSchema = z
   .object({
     scope: z.enum(["all", "chosen"], { error: "Choose all symbols or some." }),
     symbols: z.array(z.string().trim().min(1).max(64)).max(5000).default([]),
-    version: z.union([z.literal("new"), boundedInt(MAX_VERSION, `Choose a version (1 to ${MAX_VERSION}).`)]),
+    version: z.union([z.string(), z.number()], { error: "Choose a version." }).transform((value, ctx): number | "new" => {
+      if (value === "new") return "new";
+      const version = versionParam(value);
+      if (version === undefined) {
+        ctx.addIssue({ code: "custom", message: `Choose a version (1 to ${MAX_VERSION}).` });
+        return z.NEVER;
+      }
+      return version;
+    }),
     mode: z.enum(["full", "incremental"], { error: "Choose full or incremental." }),
   })
   .refine((input) => input.scope === "all" || input.symbols.length > 0, {
