@@ -66,6 +66,19 @@ export async function clearThrottleBucket(db: SqlClient, key: string): Promise<v
   await db.query(`DELETE FROM app_sign_in_throttle WHERE key = $1`, [key]);
 }
 
+/**
+ * A successful sign-in gives its attempt back to a shared bucket (the client's), so colleagues
+ * signing in from one address all day are never slowed; only failures add up there.
+ */
+export async function refundThrottleAttempt(db: SqlClient, bucket: ThrottleBucket): Promise<void> {
+  await db.query(
+    `UPDATE app_sign_in_throttle SET attempts = greatest(attempts - 1, 0),
+       blocked_until = CASE WHEN attempts - 1 < $2 THEN '-infinity' ELSE blocked_until END
+     WHERE key = $1`,
+    [bucket.key, bucket.rule.free],
+  );
+}
+
 /** Forgets buckets and devices nobody used for a long time; called now and then on sign-in. */
 export async function pruneSignInState(db: SqlClient, now: Date = new Date()): Promise<void> {
   await db.query(`DELETE FROM app_sign_in_throttle WHERE last_attempt_at < $1::timestamptz - make_interval(secs => $2)`, [

@@ -3,7 +3,9 @@
 // database. Order matters: the attempt is admitted (and counted) before any password is hashed.
 import { z } from "zod";
 import { pruneSignInAttempts, recordSignInAttempt } from "@/db/sessions";
-import { admitSignInAttempt, clearThrottleBucket, pruneSignInState, recognizedDevice, rememberDevice, type ThrottleBucket } from "@/db/sign-in-throttle";
+import {
+  admitSignInAttempt, clearThrottleBucket, pruneSignInState, recognizedDevice, refundThrottleAttempt, rememberDevice, type ThrottleBucket,
+} from "@/db/sign-in-throttle";
 import type { SqlClient } from "@/db/sql-client";
 import { dummyPasswordHash, findUserByEmail, verifyPassword } from "@/db/users";
 import { SignInBusyError, withHashSlot } from "./hash-gate";
@@ -68,7 +70,9 @@ export async function checkSignIn(db: SqlClient, input: SignInInput, now: Date =
     await pruneSignInState(db, now);
   }
   if (!user || !succeeded) return { ok: false, error: WRONG_CREDENTIALS };
-  await clearThrottleBucket(db, buckets[0]!.key);
+  const [accountBucket, ...shared] = buckets;
+  await clearThrottleBucket(db, accountBucket!.key);
+  for (const bucket of shared) await refundThrottleAttempt(db, bucket);
   return {
     ok: true,
     user: { id: user.id, email: user.email, role: user.role },

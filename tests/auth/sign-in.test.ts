@@ -92,6 +92,14 @@ describe("checkSignIn", () => {
     expect(await checkSignIn(t.db, { email: "bob@example.com", client: "10.0.0.67", password: "bob-password-1" }, at(40))).toMatchObject({ ok: true });
   });
 
+  it("successful sign-ins from one address (an office without a proxy) never add up", async () => {
+    for (let i = 0; i < client.free + 10; i++) {
+      expect(await checkSignIn(t.db, { email: "bob@example.com", client: "192.0.2.50", password: "bob-password-1" }, at(45))).toMatchObject({ ok: true });
+    }
+    for (let i = 0; i < client.free - 1; i++) await checkSignIn(t.db, { email: `x${i}@example.com`, client: "192.0.2.50", password: "x" }, at(45));
+    expect(await checkSignIn(t.db, { email: "bob@example.com", client: "192.0.2.50", password: "bob-password-1" }, at(45))).toMatchObject({ ok: true });
+  });
+
   it("a parallel burst cannot slip past the limit: exactly the free attempts are checked", async () => {
     const who = { email: "erin@example.com", client: "198.51.100.7", password: "wrong" };
     const results = await Promise.all(Array.from({ length: 30 }, () => checkSignIn(t.db, who, at(50))));
