@@ -55,15 +55,7 @@ export async function deleteExpiredSessions(db: SqlClient, now: Date = new Date(
   return rows.length;
 }
 
-// --- sign-in attempts and rate limiting ---------------------------------------------------------
-
-export const SIGN_IN_LIMITS = {
-  windowMinutes: 15,
-  /** failed attempts per e-mail address (since its last successful sign-in) within the window */
-  perEmail: 5,
-  /** failed attempts per client (IP address) within the window, whatever the e-mail */
-  perClient: 20,
-} as const;
+// --- sign-in attempts (an audit trail; the slowdown itself is db/sign-in-throttle.ts) -----------
 
 export async function recordSignInAttempt(
   db: SqlClient,
@@ -76,42 +68,6 @@ export async function recordSignInAttempt(
     attempt.succeeded,
     now.toISOString(),
   ]);
-}
-
-/**
- * Minutes until the next attempt is allowed (at least 1), or null when not locked out. Locked
- * when the e-mail has `perEmail` failures since its last success in the window, or the client
- * has `perClient` failures in the window. The lock lifts when the oldest counted failure leaves
- * the window.
- */
-export async function signInLockout(
-  db: SqlClient,
-  who: { email: string; client: string },
-  now: Date = new Date(),
-): Promise<number | null> {
-  const { windowMinutes, perEmail, perClient } = SIGN_IN_LIMITS;
-  const [row] = await db.query<{ email_wait: string | null; client_wait: string | null }>(
-    `WITH params AS (SELECT $3::timestamptz AS now, make_interval(mins => $4) AS win),
-     email_failures AS (
-       SELECT a.attempted_at FROM app_sign_in_attempts a, params p
-       WHERE a.email = $1 AND NOT a.succeeded AND a.attempted_at > p.now - p.win AND a.attempted_at <= p.now
-         AND a.attempted_at > coalesce((SELECT max(attempted_at) FROM app_sign_in_attempts
-                                        WHERE email = $1 AND succeeded AND attempted_at <= p.now), '-infinity')
-       ORDER BY a.attempted_at DESC OFFSET $5 - 1 LIMIT 1
-     ),
-     client_failures AS (
-       SELECT a.attempted_at FROM app_sign_in_attempts a, params p
-       WHERE $2 <> '' AND a.client = $2 AND NOT a.succeeded AND a.attempted_at > p.now - p.win AND a.attempted_at <= p.now
-       ORDER BY a.attempted_at DESC OFFSET $6 - 1 LIMIT 1
-     )
-     SELECT (SELECT extract(epoch FROM e.attempted_at + p.win - p.now)::text FROM email_failures e) AS email_wait,
-            (SELECT extract(epoch FROM c.attempted_at + p.win - p.now)::text FROM client_failures c) AS client_wait
-     FROM params p`,
-    [who.email.trim().toLowerCase(), who.client, now.toISOString(), windowMinutes, perEmail, perClient],
-  );
-  const waits = [row?.email_wait, row?.client_wait].filter((w): w is string => w != null).map(Number);
-  if (waits.length === 0) return null;
-  return Math.max(1, Math.ceil(Math.max(...waits) / 60));
 }
 
 /** Forgets old attempts (older than a day); called now and then on sign-in. */

@@ -1,6 +1,8 @@
 // Dashboard users (app_users). E-mail addresses are unique case-insensitively; passwords are
-// stored as bcrypt hashes only.
-import bcrypt from "bcryptjs";
+// stored as bcrypt hashes only. Hashing uses the native binding (@node-rs/bcrypt), which runs on
+// libuv's thread pool, not the event loop, and reads the $2a$/$2b$ hashes bcryptjs wrote before.
+import { hash as bcryptHash, verify as bcryptVerify } from "@node-rs/bcrypt";
+import { PASSWORD_TOO_LONG, passwordFits } from "@/lib/auth/password";
 import type { Role } from "@/lib/auth/roles";
 import type { SqlClient } from "./sql-client";
 
@@ -18,12 +20,26 @@ export function bcryptCost(env: Record<string, string | undefined> = process.env
   return Number.isInteger(cost) && cost >= 4 && cost <= 31 ? cost : 12;
 }
 
-export function hashPassword(password: string, cost: number = bcryptCost()): Promise<string> {
-  return bcrypt.hash(password, cost);
+export class PasswordTooLongError extends Error {
+  constructor() {
+    super(PASSWORD_TOO_LONG);
+  }
 }
 
-export function verifyPassword(password: string, hash: string): Promise<boolean> {
-  return bcrypt.compare(password, hash);
+/** Refuses passwords over 72 bytes rather than letting bcrypt drop the rest. */
+export function hashPassword(password: string, cost: number = bcryptCost()): Promise<string> {
+  if (!passwordFits(password)) return Promise.reject(new PasswordTooLongError());
+  return bcryptHash(password, cost);
+}
+
+/** False for a password over 72 bytes: no stored hash can stand for it. */
+export async function verifyPassword(password: string, hash: string): Promise<boolean> {
+  if (!passwordFits(password)) return false;
+  try {
+    return await bcryptVerify(password, hash);
+  } catch {
+    return false; // not a bcrypt hash
+  }
 }
 
 // A real hash of a random string, compared against when the e-mail is unknown, so a wrong

@@ -31,7 +31,7 @@ const Args = z
   .object({
     "all-symbols": z.boolean().default(false),
     symbol: z.array(z.string().trim().min(1, "a symbol cannot be empty")).default([]),
-    version: z.coerce.number().int("--version must be a whole number").min(1, "--version must be 1 or more").default(1),
+    version: z.coerce.number().int("--version must be a whole number").min(1, "--version must be 1 or more").max(2_147_483_647, "--version must be at most 2147483647").default(1),
     incremental: z.boolean().default(false),
     follow: z.boolean().default(false),
     unfollow: z.boolean().default(false),

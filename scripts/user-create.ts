@@ -9,6 +9,7 @@ import type { SqlClient } from "@/db/sql-client";
 import { recordChange } from "@/db/user-admin";
 import { createUser, DuplicateEmailError, findUserByEmail, updateUser } from "@/db/users";
 import { ROLES } from "@/lib/auth/roles";
+import { newPasswordSchema } from "@/lib/auth/password";
 import { readHiddenLine, readStdin } from "@/lib/cli/password-prompt";
 
 const USAGE = `Usage: npm run user:create -- --email <address> --role <${ROLES.join("|")}> [--password-stdin] [--update]
@@ -20,7 +21,7 @@ const USAGE = `Usage: npm run user:create -- --email <address> --role <${ROLES.j
 
 const email = z.email("--email must be an e-mail address");
 const role = z.enum(ROLES, { error: `--role must be one of: ${ROLES.join(", ")}` });
-const password = z.string().min(10, "the password must be at least 10 characters").max(1000, "the password is too long");
+const password = newPasswordSchema;
 
 class UsageError extends Error {}
 

@@ -32,7 +32,7 @@ function parse() {
     }
     const parsed = z
       .object({
-        version: z.coerce.number({ error: "--version is required" }).int().min(1, "--version must be 1 or more"),
+        version: z.coerce.number({ error: "--version is required" }).int().min(1, "--version must be 1 or more").max(2_147_483_647, "--version must be at most 2147483647"),
         "max-print": z.coerce.number().int().min(0).default(50),
       })
       .safeParse(values);

@@ -5,7 +5,7 @@ import { getDb } from "@/db/client";
 import type { ActionResult } from "@/lib/auth/action";
 import { isSafeNextPath } from "@/lib/auth/guard";
 import { checkSignIn, signInSchema } from "@/lib/auth/sign-in";
-import { clientAddress, endSession, startSession } from "@/lib/auth/session";
+import { clientAddress, deviceToken, endSession, setDeviceToken, startSession } from "@/lib/auth/session";
 
 export async function signIn(_prev: ActionResult | null, fd: FormData): Promise<ActionResult> {
   const email = String(fd.get("email") ?? "");
@@ -18,13 +18,14 @@ export async function signIn(_prev: ActionResult | null, fd: FormData): Promise<
   }
   let check;
   try {
-    check = await checkSignIn(await getDb(), { ...parsed.data, client: await clientAddress() });
+    check = await checkSignIn(await getDb(), { ...parsed.data, client: await clientAddress(), device: await deviceToken() });
   } catch (error) {
     console.error("[sign-in] unexpected error:", error);
     return { ok: false, error: "Something went wrong; please try again.", values: { email } };
   }
   if (!check.ok) return { ok: false, error: check.error, values: { email } };
   await startSession(check.user.id);
+  if (check.newDeviceToken) await setDeviceToken(check.newDeviceToken);
   redirect(isSafeNextPath(next) ? next : "/");
 }
 

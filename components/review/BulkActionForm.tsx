@@ -3,7 +3,7 @@
 // release, resolve, dismiss, reopen. Items changed by someone else since the page was rendered are
 // skipped and reported, never overwritten.
 import { useActionState, useState } from "react";
-import { bulkAssign, bulkClaim, bulkDismiss, bulkRelease, bulkReopen, bulkResolve } from "@/app/(app)/review/actions";
+import { bulkAssign, bulkClaim, bulkDismiss, bulkRelease, bulkReopen, bulkResolve, groupAct } from "@/app/(app)/review/actions";
 import type { ReviewActionState } from "@/lib/review/action-state";
 import { DISMISS_REASONS, DISMISS_REASON_KEYS, PLAIN_RESOLUTION_TYPES, RESOLUTION_TYPES } from "@/lib/review/workflow";
 import { FieldError, FormMessage, invalid, typed } from "./action-form";
@@ -28,6 +28,8 @@ async function dispatch(prev: ReviewActionState, fd: FormData): Promise<ReviewAc
 export interface BulkActionFormProps {
   /** "id:row_version" of the selected items. */
   refs: string[];
+  /** Instead of refs: a whole group (its key fields and asOf), resolved to its items on the server. */
+  group?: { fields: Record<string, string>; count: number };
   reviewers: { id: number; email: string }[];
   currentUserId: number;
   /** Restrict the menu (e.g. group actions on open items only). */
@@ -36,20 +38,25 @@ export interface BulkActionFormProps {
   onDone?: () => void;
 }
 
-export function BulkActionForm({ refs, reviewers, currentUserId, ops, testId = "bulk", onDone }: BulkActionFormProps) {
+export function BulkActionForm({ refs, group, reviewers, currentUserId, ops, testId = "bulk", onDone }: BulkActionFormProps) {
   const [op, setOp] = useState<Op>((ops ?? ["claim"])[0] ?? "claim");
   const [state, formAction, pending] = useActionState(async (prev: ReviewActionState, fd: FormData) => {
-    const result = await dispatch(prev, fd);
+    const result = group ? await groupAct(prev, fd) : await dispatch(prev, fd);
     if (result?.ok) onDone?.();
     return result;
   }, null);
   const available = (ops ?? (Object.keys(OPS) as Op[])).map((key) => [key, OPS[key].label] as const);
+  const count = group ? group.count : refs.length;
   return (
     <form action={formAction} data-testid={`${testId}-form`}>
-      <input type="hidden" name="items" value={refs.join(",")} />
+      {group ? (
+        Object.entries(group.fields).map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />)
+      ) : (
+        <input type="hidden" name="items" value={refs.join(",")} />
+      )}
       <div className="toolbar" style={{ alignItems: "flex-end" }}>
         <div className="field">
-          <label htmlFor={`${testId}-op`}>With {refs.length} selected</label>
+          <label htmlFor={`${testId}-op`}>With {count} selected</label>
           <select id={`${testId}-op`} name="op" value={op} onChange={(e) => setOp(e.target.value as Op)} data-testid={`${testId}-op`}>
             {available.map(([key, label]) => (
               <option key={key} value={key}>
@@ -105,8 +112,8 @@ export function BulkActionForm({ refs, reviewers, currentUserId, ops, testId = "
           </div>
         ) : null}
         <div className="field">
-          <button type="submit" className="btn btn-primary" disabled={pending || refs.length === 0} data-testid={`${testId}-submit`}>
-            Apply to {refs.length}
+          <button type="submit" className="btn btn-primary" disabled={pending || count === 0} data-testid={`${testId}-submit`}>
+            Apply to {count}
           </button>
         </div>
       </div>

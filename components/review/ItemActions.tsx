@@ -11,6 +11,7 @@ import {
   releaseItem,
   reopenItem,
   resolveItem,
+  takeOverItem,
 } from "@/app/(app)/review/actions";
 import type { ReviewActionState } from "@/lib/review/action-state";
 import {
@@ -52,8 +53,14 @@ function Hidden({ itemId, rowVersion }: { itemId: number; rowVersion: number }) 
 export function ItemActions(props: ItemActionsProps) {
   const { status, issueType } = props;
   const open = status === "pending" || status === "in_review";
+  const claimedByOther = status === "in_review" && props.assignedTo !== null && props.assignedTo !== props.currentUserId;
   return (
     <div className="stack" data-testid="item-actions">
+      {claimedByOther ? (
+        <div className="toolbar">
+          <ButtonForm {...props} action={takeOverItem} label="Take over (assign to me; recorded)" testId="take-over" />
+        </div>
+      ) : null}
       {canTransition("claim", status) || canTransition("release", status) ? (
         <div className="toolbar">
           {canTransition("claim", status) ? <ButtonForm {...props} action={claimItem} label="Claim (start reviewing)" testId="claim" /> : null}

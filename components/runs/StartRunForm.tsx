@@ -7,7 +7,8 @@ import { startRun } from "@/app/(app)/runs/actions";
 export interface StartRunFormProps {
   symbols: string[];
   versions: { version: number; isCurrent: boolean; activeRunId: number | null }[];
-  nextVersion: number;
+  /** null when no number is left above the largest version */
+  nextVersion: number | null;
   defaultVersion: number | "new";
 }
 
@@ -34,7 +35,7 @@ export function StartRunForm({ symbols, versions, nextVersion, defaultVersion }:
                 {v.activeRunId ? ` – run #${v.activeRunId} active` : ""}
               </option>
             ))}
-            <option value="new">New version ({nextVersion})</option>
+            {nextVersion !== null ? <option value="new">New version ({nextVersion})</option> : null}
           </select>
           {errors.version ? <p className="field-error">{errors.version}</p> : null}
         </div>

@@ -3,7 +3,7 @@
 import { ensureReadModels, readModelsRefreshedAt } from "../read-models";
 import type { SqlClient } from "../sql-client";
 import { TABLES, type TableName } from "@/lib/table/tables";
-import type { SearchParams, TableState } from "@/lib/table/url-state";
+import { type SearchParams, type TableState, versionParam } from "@/lib/table/url-state";
 import { allocationsSource, type AllocationRow } from "./allocations";
 import {
   autoBucket, baselineLabel, cumulativePnl, differenceHistogram, largestDifferences, parseBaseline, symbolComparison,
@@ -129,9 +129,8 @@ export async function overviewPageData(db: SqlClient) {
 }
 
 export async function tradePageData(db: SqlClient, tradeId: number, params: SearchParams) {
-  const requested = Number(Array.isArray(params.version) ? params.version[0] : params.version);
   const [currentVersion, versions] = await Promise.all([getCurrentVersion(db), listVersions(db)]);
-  const version = Number.isSafeInteger(requested) && requested > 0 ? requested : currentVersion;
+  const version = versionParam(params.version) ?? currentVersion;
   const withData = versions.filter((v) => v.hasData).map((v) => v.version);
   const detail = await tradeDetail(db, tradeId, version, withData);
   return { version, currentVersion, versions, detail };
@@ -142,9 +141,8 @@ export async function comparePageData(db: SqlClient, params: SearchParams) {
     const v = params[k];
     return (Array.isArray(v) ? v[0] : v) || undefined;
   };
-  const requested = Number(one("version"));
   const [currentVersion, versions] = await Promise.all([getCurrentVersion(db), listVersions(db)]);
-  const version = Number.isSafeInteger(requested) && requested > 0 ? requested : currentVersion;
+  const version = versionParam(one("version")) ?? currentVersion;
   const baseline = parseBaseline(one("against"), version);
   await ensureReadModels(db, version);
   if (baseline.kind === "version") await ensureReadModels(db, baseline.version);

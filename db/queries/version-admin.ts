@@ -69,10 +69,13 @@ export async function listVersionSummaries(db: SqlClient): Promise<VersionSummar
   );
 }
 
-/** The number a new version gets: above every version ever used (deleted ones included). */
-export async function nextVersionNumber(db: SqlClient): Promise<number> {
-  const [row] = await db.query<{ n: number }>(
-    `SELECT coalesce(max(v), 0)::int + 1 AS n FROM (
+/**
+ * The number a new version gets: above every version ever used (deleted ones included), or null
+ * when a version already has the largest number allocation_version can hold (2147483647).
+ */
+export async function nextVersionNumber(db: SqlClient): Promise<number | null> {
+  const [row] = await db.query<{ n: number | null }>(
+    `SELECT nullif(coalesce(max(v), 0)::bigint + 1, 2147483648) AS n FROM (
        SELECT max(allocation_version) AS v FROM fifo_computation_log
        UNION ALL SELECT max(allocation_version) FROM fifo_inventory_snapshot
        UNION ALL SELECT max(allocation_version) FROM allocation_version_deletions

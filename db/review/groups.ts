@@ -2,6 +2,7 @@
 // of the trade), so hundreds of "missing acquisition" items read as a few lines a reviewer can
 // inspect and act on at once.
 import type { ReviewFilter } from "@/lib/review/query";
+import type { ItemRef, ReviewGroupKey } from "@/lib/review/schemas";
 import type { IssueType, Severity } from "@/lib/review/workflow";
 import type { SqlClient } from "../sql-client";
 import { type FilterContext, SEVERITY_RANK_SQL, SqlParams, filterConditions, reviewItemsSubquery } from "./source";
@@ -21,8 +22,11 @@ export interface ReviewGroupRow {
   severity: Severity;
   first_trade_time: string | null;
   last_trade_time: string | null;
-  /** "id:row_version,..." of the group's open items: what a group action sends back. */
-  open_refs: string;
+  /**
+   * When the group's open items last changed (epoch microseconds): a group action names the group
+   * and this, and acts on the open items unchanged since, so no id list goes to the browser.
+   */
+  open_as_of: number | null;
 }
 
 export async function listReviewGroups(
@@ -44,7 +48,7 @@ export async function listReviewGroups(
          AS amount_usd,
        (ARRAY['low', 'low', 'medium', 'high', 'critical'])[max(${SEVERITY_RANK_SQL}) + 1] AS severity,
        min(i.trade_time) AS first_trade_time, max(i.trade_time) AS last_trade_time,
-       coalesce(string_agg(i.id || ':' || i.row_version, ',' ORDER BY i.id) FILTER (WHERE ${open}), '') AS open_refs
+       (max(extract(epoch FROM i.updated_at) * 1000000) FILTER (WHERE ${open}))::bigint AS open_as_of
      FROM ${source} i ${filterConditions(filter, ctx, p)}
      GROUP BY i.allocation_version, i.symbol, i.issue_type, i.cause, i.month
      ORDER BY max(${SEVERITY_RANK_SQL}) DESC, count(*) FILTER (WHERE ${open}) DESC, count(*) DESC,
@@ -58,4 +62,30 @@ export async function listReviewGroups(
     await tx.exec("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off");
     return tx.query<ReviewGroupRow>(sql, p.values);
   });
+}
+
+export interface GroupSelection {
+  refs: ItemRef[];
+  /** open items of the group changed after the page was rendered: left alone */
+  changedSince: number;
+}
+
+/** The group's open items as the reviewer saw them (unchanged since `asOf`), at most `limit`. */
+export async function openItemsOfGroup(db: SqlClient, group: ReviewGroupKey, asOf: number, ctx: FilterContext, limit: number): Promise<GroupSelection> {
+  const p = new SqlParams();
+  const source = reviewItemsSubquery(p.add(ctx.dustNotionalUsd));
+  const filter: Partial<ReviewFilter> = { status: "open", version: group.version, symbol: group.symbol, type: group.type, cause: group.cause };
+  const where = [filterConditions(filter, ctx, p).replace(/^WHERE /, ""), group.month ? `i.month = ${p.add(group.month)}` : `i.month IS NULL`];
+  const [row] = await db.query<{ refs: ItemRef[] | null; changed_since: number }>(
+    `WITH items AS (
+       SELECT i.id, i.row_version, (extract(epoch FROM i.updated_at) * 1000000)::bigint <= ${p.add(asOf)}::bigint AS seen
+       FROM ${source} i WHERE ${where.join(" AND ")}
+     )
+     SELECT (SELECT json_agg(json_build_object('id', id, 'rowVersion', row_version) ORDER BY id)
+             FROM (SELECT id, row_version FROM items WHERE seen ORDER BY id LIMIT ${p.add(limit)}) s) AS refs,
+            (SELECT count(*) FROM items WHERE NOT seen)::int AS changed_since`,
+    p.values,
+  );
+  const refs = (typeof row?.refs === "string" ? JSON.parse(row.refs) : row?.refs) as ItemRef[] | null;
+  return { refs: refs ?? [], changedSince: row?.changed_since ?? 0 };
 }

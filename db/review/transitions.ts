@@ -4,6 +4,7 @@
 // nothing). The history row is written in the same statement, so a change never exists without
 // its history. A single-item change that cannot apply throws; a bulk change applies what it can
 // and reports the rest.
+import type { Role } from "@/lib/auth/roles";
 import type { ItemRef } from "@/lib/review/schemas";
 import { ReviewConflictError, ReviewRefusedError } from "@/lib/review/errors";
 import {
@@ -14,7 +15,9 @@ import {
   type ReviewAction,
   type ReviewStatus,
   TRANSITIONS,
+  assigneeOnly,
   canTransition,
+  claimedByOtherMessage,
   refusalMessage,
   resolutionAllowedFor,
 } from "@/lib/review/workflow";
@@ -24,10 +27,13 @@ import { SqlParams } from "./source";
 export interface Actor {
   id: number;
   email: string;
+  /** Admins may change items other reviewers claimed; anyone else takes them over first. */
+  role?: Role;
 }
 
 export type ReviewChange =
   | { action: "claim" }
+  | { action: "take_over"; notes?: string }
   | { action: "assign"; assigneeId: number; notes?: string }
   | { action: "release"; notes?: string }
   | { action: "resolve"; resolutionType: ResolutionType; notes: string; manualTradeId?: number; details?: Record<string, unknown> }
@@ -66,6 +72,8 @@ async function planChange(tx: SqlClient, change: ReviewChange, actor: Actor, p: 
   switch (change.action) {
     case "claim":
       return { set: `status = 'in_review', assigned_to = ${p.add(actor.id)}::bigint`, extraWhere: [], notes: null, details: {} };
+    case "take_over":
+      return { set: `assigned_to = ${p.add(actor.id)}::bigint`, extraWhere: [], notes: change.notes || null, details: {} };
     case "assign": {
       const [assignee] = await tx.query<{ id: number; email: string }>(
         "SELECT id, email FROM app_users WHERE id = $1 AND role IN ('reviewer', 'admin') AND disabled_at IS NULL",
@@ -144,6 +152,9 @@ export async function changeReviewItems(
     const p = new SqlParams();
     const transition = TRANSITIONS[change.action];
     const plan = await planChange(tx, change, actor, p);
+    if (assigneeOnly(change.action) && actor.role !== "admin") {
+      plan.extraWhere.push(`(q.status <> 'in_review' OR q.assigned_to IS NULL OR q.assigned_to = ${p.add(actor.id)}::bigint)`);
+    }
     const ids = p.add(unique.map((r) => r.id));
     const versions = p.add(unique.map((r) => r.rowVersion));
     const sql = `WITH changed AS (
@@ -152,14 +163,17 @@ export async function changeReviewItems(
         WHERE q.id = r.id AND old.id = q.id AND q.row_version = r.seen_version
           AND q.status = ANY (${p.add(transition.from)}::text[])
           ${plan.extraWhere.map((w) => `AND ${w}`).join(" ")}
-        RETURNING q.id, q.trade_id, q.symbol, old.status AS from_status, q.status AS to_status, q.row_version
+        RETURNING q.id, q.trade_id, q.symbol, old.status AS from_status, q.status AS to_status, q.row_version,
+          old.assigned_to AS previous_assignee
       ), history AS (
         INSERT INTO manual_review_history (item_id, action, from_status, to_status, actor_user_id, actor_label, notes, details)
         SELECT id, ${p.add(transition.historyAction)}::text, from_status, to_status, ${p.add(actor.id)}::bigint,
-          ${p.add(actor.email)}::text, ${p.add(plan.notes)}::text, ${p.add(JSON.stringify(plan.details))}::jsonb
+          ${p.add(actor.email)}::text, ${p.add(plan.notes)}::text,
+          ${p.add(JSON.stringify(plan.details))}::jsonb || CASE WHEN from_status = 'in_review' AND previous_assignee IS DISTINCT FROM ${p.add(actor.id)}::bigint
+            THEN jsonb_build_object('previousAssigneeId', previous_assignee) ELSE '{}'::jsonb END
         FROM changed
       )
-      SELECT * FROM changed ORDER BY id`;
+      SELECT id, trade_id, symbol, from_status, to_status, row_version FROM changed ORDER BY id`;
     let changed: ChangedItem[];
     try {
       changed = await tx.query<ChangedItem>(sql, p.values);
@@ -173,7 +187,7 @@ export async function changeReviewItems(
     }
     const done = new Set(changed.map((c) => c.id));
     const missing = unique.filter((r) => !done.has(r.id));
-    const skipped = missing.length ? await explainSkipped(tx, missing, change) : [];
+    const skipped = missing.length ? await explainSkipped(tx, missing, change, actor) : [];
     if (options.strict && skipped.length > 0) {
       const first = skipped[0]!;
       if (first.conflict) throw first.error;
@@ -190,6 +204,8 @@ interface CurrentState {
   issue_type: string;
   last_actor: string | null;
   last_at: string | null;
+  assigned_to: number | null;
+  assignee_email: string | null;
 }
 
 /** Why each item was not changed, read after the UPDATE (so a concurrent writer's change is visible). */
@@ -197,10 +213,13 @@ async function explainSkipped(
   tx: SqlClient,
   refs: ItemRef[],
   change: ReviewChange,
+  actor: Actor,
 ): Promise<(SkippedItem & { error?: ReviewConflictError })[]> {
   const rows = await tx.query<CurrentState>(
-    `SELECT q.id, q.status, q.row_version, q.issue_type, h.actor_label AS last_actor, h.at AS last_at
+    `SELECT q.id, q.status, q.row_version, q.issue_type, h.actor_label AS last_actor, h.at AS last_at,
+       q.assigned_to, u.email AS assignee_email
      FROM manual_review_queue q
+     LEFT JOIN app_users u ON u.id = q.assigned_to
      LEFT JOIN LATERAL (SELECT actor_label, at FROM manual_review_history WHERE item_id = q.id ORDER BY id DESC LIMIT 1) h
        ON true
      WHERE q.id = ANY ($1::bigint[])`,
@@ -216,6 +235,12 @@ async function explainSkipped(
     }
     if (!canTransition(change.action, row.status)) {
       return { id: ref.id, reason: refusalMessage(change.action, row.status), conflict: false };
+    }
+    if (
+      assigneeOnly(change.action) && actor.role !== "admin" && row.status === "in_review" &&
+      row.assigned_to !== null && row.assigned_to !== actor.id
+    ) {
+      return { id: ref.id, reason: claimedByOtherMessage(ref.id, row.assignee_email), conflict: false };
     }
     if (change.action === "resolve" && !resolutionAllowedFor(change.resolutionType, row.issue_type)) {
       return {

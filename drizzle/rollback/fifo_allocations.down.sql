@@ -15,6 +15,11 @@ DROP TABLE IF EXISTS "fifo_cutovers";
 DROP TABLE IF EXISTS "fifo_validation_results";
 DROP TABLE IF EXISTS "fifo_version_follow";
 
+-- 0012: sign-in slowdown state (recreated empty by the next migrate)
+DROP TABLE IF EXISTS "app_sign_in_devices";
+DROP TABLE IF EXISTS "app_sign_in_throttle";
+
+
 -- 0007
 DROP INDEX IF EXISTS "manual_review_queue_counts_idx";
 DROP INDEX IF EXISTS "manual_review_queue_updated_idx";

@@ -4,6 +4,7 @@ import { cookies, headers } from "next/headers";
 import { cache } from "react";
 import { getDb } from "@/db/client";
 import { createSession, deleteExpiredSessions, deleteSession, findSessionUser } from "@/db/sessions";
+import { clientAddressFrom } from "./client-address";
 import type { Role } from "./roles";
 
 export const SESSION_COOKIE = "fifo_session";
@@ -70,9 +71,25 @@ export async function requestIsHttps(env: Record<string, string | undefined> = p
   return (h.get("origin") ?? "").startsWith("https://");
 }
 
-/** The client's address for rate limiting (first X-Forwarded-For hop, else X-Real-IP). */
+/** The client's address for slowing down sign-in guesses ("" unless TRUST_PROXY; see client-address.ts). */
 export async function clientAddress(): Promise<string> {
-  const h = await headers();
-  const forwarded = h.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return (forwarded || h.get("x-real-ip")?.trim() || "").slice(0, 100);
+  return clientAddressFrom(await headers());
+}
+
+/** Long-lived cookie naming a browser that signed in before (its own sign-in bucket). */
+export const DEVICE_COOKIE = "fifo_device";
+const DEVICE_TTL_MS = 180 * 24 * 60 * 60 * 1000;
+
+export async function deviceToken(): Promise<string | undefined> {
+  return (await cookies()).get(DEVICE_COOKIE)?.value;
+}
+
+export async function setDeviceToken(token: string): Promise<void> {
+  (await cookies()).set(DEVICE_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: await requestIsHttps(),
+    path: "/sign-in",
+    expires: new Date(Date.now() + DEVICE_TTL_MS),
+  });
 }

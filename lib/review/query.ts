@@ -1,6 +1,7 @@
 // The queue's table state as it lives in the URL (?status=pending&severity=critical&sort=notional.desc&page=2),
 // parsed by one zod schema: shareable links, a working back button, and no invalid state reaching SQL.
 import { z } from "zod";
+import { idParam, MAX_PAGE, versionParam } from "@/lib/table/url-state";
 import { ISSUE_TYPES, REVIEW_STATUSES, SEVERITIES } from "./workflow";
 
 export const SORT_COLUMNS = [
@@ -23,16 +24,16 @@ export const reviewQuerySchema = z.object({
   type: optional(z.enum(ISSUE_TYPES)),
   symbol: optional(z.string().trim().toUpperCase().regex(/^[A-Z0-9._:/-]{1,40}$/)),
   /** "me", "none" or a user id. */
-  assignee: optional(z.string().regex(/^(me|none|\d{1,15})$/)),
-  version: optional(z.coerce.number().int().positive()),
+  assignee: optional(z.string().regex(/^(me|none|[1-9]\d{0,14})$/)),
+  version: z.unknown().transform(versionParam).optional(),
   cause: optional(z.string().regex(/^[a-z_]{1,40}$/)),
   month: optional(z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/)),
   dust: optional(z.enum(["1", "0"])),
-  trade: optional(z.coerce.number().int().positive()),
+  trade: z.unknown().transform(idParam).optional(),
   sort: optional(
     z.string().regex(new RegExp(`^(${SORT_COLUMNS.join("|")})(\\.(asc|desc))?$`)),
   ).transform((v) => parseSort(v ?? "priority")),
-  page: optional(z.coerce.number().int().min(1).max(1_000_000)).transform((v) => v ?? 1),
+  page: optional(z.coerce.number().int().min(1).max(MAX_PAGE)).transform((v) => v ?? 1),
   size: optional(z.coerce.number().int().refine((n) => (PAGE_SIZES as readonly number[]).includes(n))).transform(
     (v) => v ?? 50,
   ),

@@ -12,7 +12,7 @@ export type IssueType = (typeof ISSUE_TYPES)[number];
 export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const REVIEW_ACTIONS = ["claim", "assign", "release", "resolve", "dismiss", "reopen"] as const;
+export const REVIEW_ACTIONS = ["claim", "take_over", "assign", "release", "resolve", "dismiss", "reopen"] as const;
 export type ReviewAction = (typeof REVIEW_ACTIONS)[number];
 
 export interface Transition {
@@ -25,6 +25,8 @@ export interface Transition {
 /** The whole state machine. Anything not listed here is refused. */
 export const TRANSITIONS: Record<ReviewAction, Transition> = {
   claim: { from: ["pending"], to: "in_review", historyAction: "claimed" },
+  // Taking over an item another reviewer claimed is explicit and kept in the history.
+  take_over: { from: ["in_review"], to: "in_review", historyAction: "taken_over" },
   // Assigning also hands an item someone is already reviewing over to another reviewer.
   assign: { from: ["pending", "in_review"], to: "in_review", historyAction: "assigned" },
   release: { from: ["in_review"], to: "pending", historyAction: "released" },
@@ -32,6 +34,20 @@ export const TRANSITIONS: Record<ReviewAction, Transition> = {
   dismiss: { from: ["pending", "in_review"], to: "dismissed", historyAction: "dismissed" },
   reopen: { from: ["resolved", "dismissed"], to: "pending", historyAction: "reopened" },
 };
+
+/**
+ * Once an item is in review, only its assignee may change it with these actions; anyone else
+ * takes it over first (recorded). Admins are exempt.
+ */
+export const ASSIGNEE_ONLY_ACTIONS = ["assign", "release", "resolve", "dismiss"] as const satisfies readonly ReviewAction[];
+
+export function assigneeOnly(action: ReviewAction): boolean {
+  return (ASSIGNEE_ONLY_ACTIONS as readonly string[]).includes(action);
+}
+
+export function claimedByOtherMessage(itemId: number, assigneeEmail: string | null): string {
+  return `Item #${itemId} is being reviewed by ${assigneeEmail ?? "another reviewer"}; take it over first (this is recorded), or ask an admin.`;
+}
 
 export function canTransition(action: ReviewAction, status: string): boolean {
   return (TRANSITIONS[action].from as readonly string[]).includes(status);
@@ -45,7 +61,7 @@ export function refusalMessage(action: ReviewAction, status: string): string {
   switch (action) {
     case "claim":
       return status === "in_review"
-        ? "This item is already being reviewed; assign it to yourself to take it over."
+        ? "This item is already being reviewed; take it over instead."
         : `Only pending items can be claimed; this one is ${label}.`;
     case "assign":
     case "resolve":
@@ -53,6 +69,8 @@ export function refusalMessage(action: ReviewAction, status: string): string {
       return `This item is already ${label}; reopen it first.`;
     case "release":
       return `Only items in review can be released; this one is ${label}.`;
+    case "take_over":
+      return `Only items in review can be taken over; this one is ${label}.`;
     case "reopen":
       return `Only resolved or dismissed items can be reopened; this one is ${label}.`;
   }
@@ -119,6 +137,7 @@ export const HISTORY_ACTION_LABELS: Record<string, string> = {
   reopened: "Reopened",
   auto_resolved: "Closed automatically",
   claimed: "Claimed",
+  taken_over: "Taken over",
   assigned: "Assigned",
   released: "Released",
   resolved: "Resolved",

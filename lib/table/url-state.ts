@@ -12,13 +12,54 @@ export const MAX_PAGE = 20_000;
 export type SortDir = "asc" | "desc";
 export type SearchParams = Record<string, string | string[] | undefined>;
 
+/** allocation_version is a PostgreSQL integer. */
+export const MAX_VERSION = 2_147_483_647;
+/** Ids are bigint in SQL and numbers here: beyond 2^53 - 1 they would silently round. */
+export const MAX_ID = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A positive whole number written as plain digits ("12"; not "1e3", "0x10", "1.0", " 7"), at
+ * most `max`; anything else is undefined. For URL parameters and form fields alike.
+ */
+export function positiveIntParam(value: unknown, max: number): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (typeof text === "number") return Number.isSafeInteger(text) && text >= 1 && text <= max ? text : undefined;
+  if (typeof text !== "string" || !/^\d{1,16}$/.test(text)) return undefined;
+  const n = Number(text);
+  return n >= 1 && n <= max && Number.isSafeInteger(n) ? n : undefined;
+}
+
+export const versionParam = (value: unknown) => positiveIntParam(value, MAX_VERSION);
+export const idParam = (value: unknown) => positiveIntParam(value, MAX_ID);
+
+/** zod field: a positive whole number up to `max` (plain digits or a number), with `message` otherwise. */
+export function boundedInt(max: number, message: string) {
+  return z.union([z.string(), z.number()], { error: message }).transform((value, ctx) => {
+    const n = positiveIntParam(value, max);
+    if (n === undefined) {
+      ctx.addIssue({ code: "custom", message });
+      return z.NEVER;
+    }
+    return n;
+  });
+}
+
+/** "YYYY-MM-DD" naming a real day from 1970 to 9999 (not 2025-02-31, which JS would roll over and SQL refuse). */
+export function isCalendarDay(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return year >= 1970 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 /** Reusable filter fields (the URL key is the object key where they are used). */
 export const filterFields = {
   symbol: z.string().trim().regex(/^[A-Za-z0-9._:/-]{1,40}$/).optional().catch(undefined),
-  version: z.coerce.number().int().min(1).max(1_000_000).optional().catch(undefined),
+  version: z.unknown().transform(versionParam).optional(),
   /** A UTC calendar day, inclusive (from) or inclusive (to). */
-  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`))).optional().catch(undefined),
-  tradeId: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional().catch(undefined),
+  day: z.string().refine(isCalendarDay).optional().catch(undefined),
+  tradeId: z.unknown().transform(idParam).optional(),
   oneOf: <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values).optional().catch(undefined),
 };
 

@@ -5,8 +5,10 @@
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/db/client";
 import { recordManualCostBasis } from "@/db/review/cost-basis";
+import { openItemsOfGroup } from "@/db/review/groups";
 import { filterContext } from "@/db/review/source";
 import {
+  type Actor,
   type ChangeOutcome,
   type ReviewChange,
   changeReviewItem,
@@ -30,8 +32,11 @@ import {
   type ItemRef,
   recordCostBasisSchema,
   releaseSchema,
+  MAX_BULK_ITEMS,
   reopenSchema,
   resolveSchema,
+  reviewGroupSchema,
+  takeOverSchema,
 } from "@/lib/review/schemas";
 import type { DismissReason, ReviewAction } from "@/lib/review/workflow";
 
@@ -56,6 +61,7 @@ function revalidateReview(tradeIds: number[] = []) {
 
 const DONE: Record<ReviewAction, string> = {
   claim: "Claimed: the item is in review, assigned to you.",
+  take_over: "Taken over: the item is assigned to you (recorded in its history).",
   assign: "Assigned.",
   release: "Released: the item is pending again.",
   resolve: "Resolved.",
@@ -64,7 +70,7 @@ const DONE: Record<ReviewAction, string> = {
 };
 
 function single<I extends ItemRef>(toChange: (input: I) => ReviewChange) {
-  return async (input: I, user: { id: number; email: string }): Promise<Result> => {
+  return async (input: I, user: Actor): Promise<Result> => {
     const change = toChange(input);
     const changed = await asUserFacing(async () => changeReviewItem(await getDb(), input, change, user));
     revalidateReview([changed.trade_id]);
@@ -73,7 +79,7 @@ function single<I extends ItemRef>(toChange: (input: I) => ReviewChange) {
 }
 
 function bulk<I extends { items: ItemRef[] }>(toChange: (input: I) => Promise<ReviewChange> | ReviewChange) {
-  return async (input: I, user: { id: number; email: string }): Promise<Result> => {
+  return async (input: I, user: Actor): Promise<Result> => {
     const change = await toChange(input);
     const outcome: ChangeOutcome = await asUserFacing(async () =>
       changeReviewItems(await getDb(), input.items, change, user),
@@ -86,6 +92,7 @@ function bulk<I extends { items: ItemRef[] }>(toChange: (input: I) => Promise<Re
 }
 
 const claim = authorizedAction("reviewer", claimSchema, single(() => ({ action: "claim" })));
+const takeOver = authorizedAction("reviewer", takeOverSchema, single((i) => ({ action: "take_over", notes: i.notes })));
 const assign = authorizedAction(
   "reviewer",
   assignSchema,
@@ -147,6 +154,27 @@ const dismissDustAction = authorizedAction(
   }),
 );
 
+/** A group's open items as the reviewer saw them, found on the server (the page sends no id lists). */
+const groupSelection = authorizedAction("reviewer", reviewGroupSchema, async ({ asOf, ...group }) =>
+  openItemsOfGroup(await getDb(), group, asOf, await filterContext(await getDb(), null), MAX_BULK_ITEMS),
+);
+
+const GROUP_OPS = { claim: bulkClaimAction, assign: bulkAssignAction, resolve: bulkResolveAction, dismiss: bulkDismissAction } as const;
+
+/** groupAct: op (claim|assign|resolve|dismiss), the group (version, symbol, type, cause, month, asOf), and the op's fields. */
+export async function groupAct(_prev: ReviewActionState, fd: FormData): Promise<Result> {
+  const op = String(fd.get("op") ?? "");
+  if (!Object.hasOwn(GROUP_OPS, op)) return { ok: false, error: "Choose an action." };
+  const selection = await groupSelection(fd);
+  if (!selection.ok) return keepValues(selection, fd);
+  const { refs, changedSince } = selection.data;
+  const left = changedSince > 0 ? ` ${changedSince} changed since you loaded the page and were left alone; reload to see them.` : "";
+  if (refs.length === 0) return { ok: false, error: `Nothing was changed.${left}` };
+  const fields = Object.fromEntries([...fd.entries()].filter(([key, value]) => typeof value === "string" && !key.startsWith("$ACTION")));
+  const result = await GROUP_OPS[op as keyof typeof GROUP_OPS]({ ...fields, items: refs.map((r) => `${r.id}:${r.rowVersion}`) } as never);
+  return keepValues(result.ok ? { ...result, message: `${result.message ?? ""}${left}` } : result, fd);
+}
+
 /** On any failure, give the form back what the user typed (React resets uncontrolled fields). */
 function keepValues(result: Result, fd: FormData): Result {
   if (result.ok || result.values) return result;
@@ -163,6 +191,10 @@ function keepValues(result: Result, fd: FormData): Result {
 /** claimItem: id, rowVersion. pending -> in_review, assigned to the caller. */
 export async function claimItem(_prev: ReviewActionState, fd: FormData): Promise<Result> {
   return keepValues(await claim(fd), fd);
+}
+/** takeOverItem: id, rowVersion, notes?. in_review (someone else's) -> in_review, assigned to the caller; recorded. */
+export async function takeOverItem(_prev: ReviewActionState, fd: FormData): Promise<Result> {
+  return keepValues(await takeOver(fd), fd);
 }
 /** assignItem: id, rowVersion, assigneeId, notes?. pending|in_review -> in_review, assigned to assigneeId. */
 export async function assignItem(_prev: ReviewActionState, fd: FormData): Promise<Result> {

@@ -12,15 +12,16 @@ import { listVersionSummaries, nextVersionNumber } from "@/db/queries/version-ad
 import { getCurrentVersion } from "@/db/queries/versions";
 import { requireUser } from "@/lib/auth/guard";
 import { roleAtLeast } from "@/lib/auth/roles";
+import { MAX_PAGE, versionParam } from "@/lib/table/url-state";
 
 export const metadata: Metadata = { title: "Runs" };
 export const dynamic = "force-dynamic";
 
 const PAGE_SIZE = 25;
 const searchSchema = z.object({
-  page: z.coerce.number().int().positive().catch(1),
+  page: z.coerce.number().int().min(1).max(MAX_PAGE).catch(1),
   status: z.enum(RUN_STATUSES).optional().catch(undefined),
-  version: z.coerce.number().int().positive().optional().catch(undefined),
+  version: z.unknown().transform(versionParam).optional(),
 });
 
 export default async function RunsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

@@ -10,12 +10,21 @@ import { authorizedAction, UserFacingError } from "@/lib/auth/action";
 import { enqueueRun } from "@/lib/compute/run-computation";
 import { cancelRun } from "@/lib/jobs/cancel";
 import { wakeRunner } from "@/lib/jobs/runner";
+import { boundedInt, MAX_ID, MAX_VERSION, versionParam } from "@/lib/table/url-state";
 
 export const startRunSchema = z
   .object({
     scope: z.enum(["all", "chosen"], { error: "Choose all symbols or some." }),
     symbols: z.array(z.string().trim().min(1).max(64)).max(5000).default([]),
-    version: z.union([z.literal("new"), z.coerce.number({ error: "Choose a version." }).int().positive("Choose a version.")]),
+    version: z.union([z.string(), z.number()], { error: "Choose a version." }).transform((value, ctx): number | "new" => {
+      if (value === "new") return "new";
+      const version = versionParam(value);
+      if (version === undefined) {
+        ctx.addIssue({ code: "custom", message: `Choose a version (1 to ${MAX_VERSION}).` });
+        return z.NEVER;
+      }
+      return version;
+    }),
     mode: z.enum(["full", "incremental"], { error: "Choose full or incremental." }),
   })
   .refine((input) => input.scope === "all" || input.symbols.length > 0, {
@@ -41,6 +50,11 @@ export const startRunAction = authorizedAction("admin", startRunSchema, async (i
     symbols = input.symbols;
   }
   const version = input.version === "new" ? await nextVersionNumber(db) : input.version;
+  if (version === null) {
+    throw new UserFacingError("No version number is left above the largest one in use.", {
+      version: "Choose an existing version; version numbers above 2147483647 do not exist.",
+    });
+  }
   let runId: number;
   try {
     runId = await enqueueRun(db, { version, symbols, mode: input.mode, startedBy: user.email });
@@ -53,7 +67,7 @@ export const startRunAction = authorizedAction("admin", startRunSchema, async (i
   return { runId, version };
 });
 
-export const cancelRunSchema = z.object({ runId: z.coerce.number().int().positive() });
+export const cancelRunSchema = z.object({ runId: boundedInt(MAX_ID, "Missing run") });
 
 export const cancelRunAction = authorizedAction("admin", cancelRunSchema, async ({ runId }, user) => {
   const outcome = await cancelRun(await getDb(), runId, user.email);

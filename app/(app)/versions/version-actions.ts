@@ -11,8 +11,9 @@ import { authorizedAction, UserFacingError } from "@/lib/auth/action";
 import { validateAndRecord } from "@/lib/compute/validate-version";
 import { makeVersionCurrent } from "@/lib/cutover/make-current";
 import { wakeRunner } from "@/lib/jobs/runner";
+import { boundedInt, MAX_VERSION } from "@/lib/table/url-state";
 
-const version = z.coerce.number({ error: "Choose a version." }).int().positive("Choose a version.");
+const version = boundedInt(MAX_VERSION, "Choose a version.");
 const checkbox = z.string().optional().transform((v) => v === "on" || v === "true");
 
 async function asUserFacing<T>(work: () => Promise<T>): Promise<T> {

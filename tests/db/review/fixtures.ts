@@ -107,7 +107,7 @@ export async function makeUser(db: SqlClient, role: "viewer" | "reviewer" | "adm
   userCounter++;
   const email = `${role}-${userCounter}-${Math.random().toString(36).slice(2, 8)}@example.com`;
   const user = await createUser(db, { email, password: "test-password-1", role }, { cost: 4 });
-  return { id: user.id, email: user.email };
+  return { id: user.id, email: user.email, role };
 }
 
 /** A sell of `size` with `unmatched` of it uncovered, and its pending item. */

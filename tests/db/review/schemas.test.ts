@@ -18,6 +18,25 @@ describe("times are read as UTC", () => {
     expect(utcTime.safeParse(typed).success).toBe(false);
   });
 
+  test.each([
+    ["2025-02-31 10:00:00", "There is no 2025-02-31: check the day and month"],
+    ["2025-02-29 10:00:00", "There is no 2025-02-29: check the day and month"],
+    ["2025-04-31T00:00", "There is no 2025-04-31: check the day and month"],
+    ["2025-01-01 24:00:00", "Time of day must be between 00:00:00 and 23:59:59"],
+    ["2025-01-01 23:59:60", "Time of day must be between 00:00:00 and 23:59:59"],
+    ["1999-12-31 23:59:59", "Time must be in the year 2000 or later"],
+    ["0001-01-01 00:00:00", "Time must be in the year 2000 or later"],
+    ["2025-01-01 00:00:00+15:00", "The UTC offset must be between -14:00 and +14:00"],
+  ])("%s gets a message for the field: %s", (typed, message) => {
+    expect(utcTime.safeParse(typed).error?.issues[0]?.message).toBe(message);
+  });
+
+  test("a leap day and the first second of 2000 are fine", () => {
+    expect(utcTime.parse("2024-02-29 12:00:00")).toBe("2024-02-29T12:00:00Z");
+    expect(utcTime.parse("2000-01-01 00:00:00")).toBe("2000-01-01T00:00:00Z");
+    expect(utcTime.parse("2025-03-01T14:30:05+0200")).toBe("2025-03-01T14:30:05+02:00");
+  });
+
   test("the default manual buy time is one second before the sell", () => {
     expect(defaultManualBuyTime("2025-03-10 12:00:00.250+00")).toBe("2025-03-10T11:59:59");
     expect(defaultManualBuyTime(null)).toBe("");

@@ -22,6 +22,7 @@ afterAll(() => t.drop());
 
 const CHANGES: Record<ReviewAction, () => ReviewChange> = {
   claim: () => ({ action: "claim" }),
+  take_over: () => ({ action: "take_over", notes: "alice is away" }),
   assign: () => ({ action: "assign", assigneeId: bob.id, notes: "bob knows this account" }),
   release: () => ({ action: "release", notes: "not mine" }),
   resolve: () => ({ action: "resolve", resolutionType: "accepted", notes: "airdrop, cost basis zero" }),

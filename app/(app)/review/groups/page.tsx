@@ -142,7 +142,15 @@ export default async function ReviewGroupsPage({ searchParams }: { searchParams:
                   <td>
                     {canAct ? (
                       <GroupActions
-                        refs={g.open_refs ? g.open_refs.split(",") : []}
+                        group={{
+                          version: g.allocation_version,
+                          symbol: g.symbol,
+                          type: g.issue_type,
+                          cause: g.cause,
+                          month: g.month,
+                          asOf: g.open_as_of,
+                          openItems: g.open_items,
+                        }}
                         reviewers={reviewers.map((r) => ({ id: r.id, email: r.email }))}
                         currentUserId={user.id}
                         testId={`group-${index}`}

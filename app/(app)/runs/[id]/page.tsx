@@ -13,6 +13,7 @@ import { getRun, type RunRow } from "@/db/compute/runs";
 import { runReviewChanges } from "@/db/queries/runs";
 import { requireUser } from "@/lib/auth/guard";
 import { roleAtLeast } from "@/lib/auth/roles";
+import { idParam } from "@/lib/table/url-state";
 
 export const dynamic = "force-dynamic";
 
@@ -23,8 +24,8 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUser("viewer", { next: `/runs/${id}` });
-  const runId = Number(id);
-  if (!Number.isSafeInteger(runId) || runId <= 0) notFound();
+  const runId = idParam(id);
+  if (runId === undefined) notFound();
   const db = await getDb();
   const run = await getRun(db, runId);
   if (!run) notFound();

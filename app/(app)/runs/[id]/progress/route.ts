@@ -5,14 +5,15 @@ import { getDb } from "@/db/client";
 import { getRun } from "@/db/compute/runs";
 import { progressPayload } from "@/components/runs/progress-payload";
 import { requireUser } from "@/lib/auth/guard";
+import { idParam } from "@/lib/table/url-state";
 
 export const dynamic = "force-dynamic";
 
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   const { id } = await params;
   await requireUser("viewer", { next: `/runs/${id}` });
-  const runId = Number(id);
-  if (!Number.isSafeInteger(runId) || runId <= 0) return Response.json({ error: "not found" }, { status: 404 });
+  const runId = idParam(id);
+  if (runId === undefined) return Response.json({ error: "not found" }, { status: 404 });
   const run = await getRun(await getDb(), runId);
   if (!run) return Response.json({ error: "not found" }, { status: 404 });
   return Response.json(progressPayload(run), { headers: { "cache-control": "no-store" } });

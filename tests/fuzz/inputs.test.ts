@@ -1,0 +1,293 @@
+// Every URL parameter and form field of every page, route and action, fed garbage (fast-check):
+// the parsers never throw and only let values in range through; pages render a cleaned-up view
+// or a 404; routes answer below 500; actions return a clean error, and when they refuse nothing
+// in the database has changed. Runs against a real database with a computed version.
+import fc from "fast-check";
+import { NextRequest } from "next/server";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import * as reviewActions from "@/app/(app)/review/actions";
+import * as runActions from "@/app/(app)/runs/actions";
+import * as versionActions from "@/app/(app)/versions/actions";
+import { signIn } from "@/app/sign-in/actions";
+import { setDb } from "@/db/client";
+import { parseBaseline } from "@/db/queries/compare";
+import type { SqlClient } from "@/db/sql-client";
+import { computeAllocations } from "@/lib/compute/run-computation";
+import { parseReviewQuery, PAGE_SIZES as REVIEW_PAGE_SIZES } from "@/lib/review/query";
+import * as reviewSchemas from "@/lib/review/schemas";
+import { TABLES } from "@/lib/table/tables";
+import { isCalendarDay, MAX_ID, MAX_PAGE, MAX_VERSION, PAGE_SIZES } from "@/lib/table/url-state";
+import { signInAs } from "../helpers/auth";
+import { createTestDatabase, type TestDatabase } from "../helpers/database";
+import { NextNavigationError } from "../helpers/next-state";
+import { insertSyntheticTrades } from "../helpers/trades";
+import { garbage, garbageFields, toFormData, toQuery } from "./garbage";
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
+const inRange = (n: unknown, max: number) => n === undefined || (Number.isSafeInteger(n) && (n as number) >= 1 && (n as number) <= max);
+
+describe("URL parsers", () => {
+  test("every table's parse keeps page, size, sort, version, ids and days in range", () => {
+    for (const table of Object.values(TABLES)) {
+      fc.assert(
+        fc.property(garbageFields(["page", "size", "sort", "version", "symbol", "from", "to", "trade", "severity", "status", "type", "side", "source"]), (params) => {
+          const state = table.parse(params);
+          expect(inRange(state.page, MAX_PAGE)).toBe(true);
+          expect(PAGE_SIZES).toContain(state.size);
+          expect(table.definition.sortable).toContain(state.sort.column);
+          const filters = state.filters as Record<string, unknown>;
+          expect(inRange(filters.version, MAX_VERSION)).toBe(true);
+          expect(inRange(filters.trade, MAX_ID)).toBe(true);
+          for (const day of [filters.from, filters.to]) if (day !== undefined) expect(isCalendarDay(day as string)).toBe(true);
+        }),
+        { numRuns: 300 },
+      );
+    }
+  });
+
+  test("the review queue's query never throws and stays in range", () => {
+    fc.assert(
+      fc.property(garbageFields(["status", "severity", "type", "symbol", "assignee", "version", "cause", "month", "dust", "trade", "sort", "page", "size"]), (params) => {
+        const query = parseReviewQuery(params);
+        expect(inRange(query.version, MAX_VERSION)).toBe(true);
+        expect(inRange(query.trade, MAX_ID)).toBe(true);
+        expect(inRange(query.page, MAX_PAGE)).toBe(true);
+        expect(REVIEW_PAGE_SIZES).toContain(query.size);
+        if (query.assignee && query.assignee !== "me" && query.assignee !== "none") expect(inRange(Number(query.assignee), MAX_ID)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test("the compare baseline is old, snapshot or a version in range", () => {
+    fc.assert(
+      fc.property(garbage, (value) => {
+        const baseline = parseBaseline(value, 1);
+        if (baseline.kind === "version") expect(inRange(baseline.version, MAX_VERSION)).toBe(true);
+      }),
+    );
+  });
+
+  test("review form schemas accept only ids, row versions and selections in range", () => {
+    const schemas = Object.entries(reviewSchemas).filter(([, s]) => typeof s === "object" && s !== null && "safeParse" in s);
+    expect(schemas.length).toBeGreaterThan(10);
+    for (const [, schema] of schemas) {
+      fc.assert(
+        fc.property(garbageFields(["id", "rowVersion", "items", "assigneeId", "notes", "resolutionType", "reason", "size", "price", "orderTime", "feeUsd"]), (fields) => {
+          const parsed = (schema as { safeParse(v: unknown): { success: boolean; data?: unknown } }).safeParse(fields);
+          if (!parsed.success || typeof parsed.data !== "object" || parsed.data === null) return;
+          const data = parsed.data as { id?: number; rowVersion?: number; items?: { id: number; rowVersion: number }[]; assigneeId?: number };
+          const shape = (schema as { shape?: Record<string, unknown> }).shape ?? {};
+          const refs = [...("id" in shape ? [data as { id: number; rowVersion: number }] : []), ...(data.items ?? [])];
+          for (const ref of refs) {
+            expect(ref.id !== undefined && inRange(ref.id, MAX_ID)).toBe(true);
+            expect(ref.rowVersion !== undefined && inRange(ref.rowVersion, 2_147_483_647)).toBe(true);
+          }
+          expect(inRange(data.assigneeId, MAX_ID)).toBe(true);
+        }),
+        { numRuns: 200 },
+      );
+    }
+  });
+});
+
+// --- against the database ------------------------------------------------------------------------
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await insertSyntheticTrades(t.db, 300, 2);
+  await computeAllocations(t.db, { version: 1, symbols: null, mode: "full", startedBy: "fuzz" });
+  await signInAs(t.db, "admin", "fuzz-admin@example.com");
+});
+afterAll(async () => {
+  setDb(undefined);
+  await t.drop();
+});
+
+/** What an action may write; read models (dash_*) and sign-in buckets are caches, not data. */
+async function fingerprint(db: SqlClient): Promise<string> {
+  const [row] = await db.query<{ f: string }>(
+    `SELECT concat_ws('|',
+       (SELECT md5(coalesce(string_agg(id || ':' || side || size || price || order_time || status, ',' ORDER BY id), '')) FROM trade_records),
+       (SELECT md5(coalesce(string_agg(id || ':' || status || cancel_requested, ',' ORDER BY id), '')) FROM fifo_computation_log),
+       (SELECT md5(coalesce(string_agg(id || ':' || status || row_version || coalesce(assigned_to, 0), ',' ORDER BY id), '')) FROM manual_review_queue),
+       (SELECT count(*) FROM manual_review_history),
+       (SELECT count(*) FROM fifo_allocations),
+       (SELECT count(*) FROM allocation_version_deletions),
+       (SELECT md5(coalesce(string_agg(key || '=' || value, ',' ORDER BY key), '')) FROM fifo_settings),
+       (SELECT count(*) FROM app_sessions)) AS f`,
+  );
+  return row!.f;
+}
+
+type FormAction = (prev: null, fd: FormData) => Promise<{ ok: boolean; error?: string }>;
+
+const ACTION_FIELDS: Record<string, readonly string[]> = {
+  claimItem: ["id", "rowVersion"],
+  takeOverItem: ["id", "rowVersion", "notes"],
+  assignItem: ["id", "rowVersion", "assigneeId", "notes"],
+  releaseItem: ["id", "rowVersion", "notes"],
+  resolveItem: ["id", "rowVersion", "resolutionType", "notes"],
+  dismissItem: ["id", "rowVersion", "reason", "notes"],
+  reopenItem: ["id", "rowVersion", "notes"],
+  recordCostBasis: ["id", "rowVersion", "size", "price", "orderTime", "feeUsd", "notes"],
+  bulkClaim: ["items", "items[]"],
+  bulkAssign: ["items", "assigneeId", "notes"],
+  bulkRelease: ["items", "notes"],
+  bulkResolve: ["items", "resolutionType", "notes"],
+  bulkDismiss: ["items", "reason", "notes"],
+  bulkReopen: ["items", "notes"],
+  dismissDust: ["items", "notes"],
+  groupAct: ["op", "version", "symbol", "type", "cause", "month", "asOf", "assigneeId", "resolutionType", "reason", "notes"],
+  startRun: ["scope", "symbols", "version", "mode"],
+  cancelRun: ["runId"],
+  pauseQueue: ["paused"],
+  setCurrentVersion: ["version"],
+  deleteVersion: ["version", "confirm"],
+};
+
+const ACTIONS: Record<string, FormAction> = {
+  ...(reviewActions as unknown as Record<string, FormAction>),
+  ...(runActions as unknown as Record<string, FormAction>),
+  ...(versionActions as unknown as Record<string, FormAction>),
+};
+
+describe("server actions with garbage", () => {
+  test("every action has its fields listed here", () => {
+    expect(Object.keys(ACTIONS).sort()).toEqual(Object.keys(ACTION_FIELDS).sort());
+  });
+
+  for (const [name, fields] of Object.entries(ACTION_FIELDS)) {
+    test(`${name}: a clean refusal, and nothing written when refused`, async () => {
+      const action = ACTIONS[name]!;
+      let accepted = 0;
+      await fc.assert(
+        fc.asyncProperty(garbageFields(fields), async (input) => {
+          const before = await fingerprint(t.db);
+          let result: { ok: boolean; error?: string } | null = null;
+          try {
+            result = await action(null, toFormData(input));
+          } catch (error) {
+            if (error instanceof NextNavigationError && error.kind === "redirect") return void accepted++;
+            throw error;
+          }
+          expect(result).toMatchObject({ ok: expect.any(Boolean) });
+          if (result.ok) return void accepted++;
+          expect(result.error).toEqual(expect.any(String));
+          expect(result.error).not.toBe("Something went wrong; nothing was changed."); // a bug, not a refusal
+          expect(await fingerprint(t.db)).toBe(before);
+        }),
+        { numRuns: RUNS },
+      );
+      expect(accepted).toBeLessThan(RUNS);
+    });
+  }
+
+  test("sign-in: field messages or the wrong-credentials message, never a crash", async () => {
+    await fc.assert(
+      fc.asyncProperty(garbageFields(["email", "password", "next"]), async (input) => {
+        const result = await signIn(null, toFormData(input)).catch((error: unknown) => {
+          if (error instanceof NextNavigationError) return { ok: true };
+          throw error;
+        });
+        expect(result.ok).toBe(false);
+        expect((result as { error: string }).error).not.toMatch(/Something went wrong/);
+      }),
+      { numRuns: RUNS },
+    );
+    await signInAs(t.db, "admin", "fuzz-admin@example.com");
+  });
+});
+
+// --- pages and routes ---------------------------------------------------------------------------
+
+type Page = (props: { params?: Promise<Record<string, string>>; searchParams?: Promise<Record<string, string | string[]>> }) => Promise<unknown>;
+
+const PAGES: [string, () => Promise<{ default: unknown }>, readonly string[]][] = [
+  ["/allocations", () => import("@/app/(app)/allocations/page"), ["version", "symbol", "from", "to", "trade", "sort", "page", "size"]],
+  ["/trades", () => import("@/app/(app)/trades/page"), ["version", "symbol", "from", "to", "side", "source", "sort", "page", "size"]],
+  ["/unmatched", () => import("@/app/(app)/unmatched/page"), ["version", "symbol", "from", "to", "severity", "status", "sort", "page", "size"]],
+  ["/pnl", () => import("@/app/(app)/pnl/page"), ["version", "symbol", "sort", "page", "size"]],
+  ["/discrepancies", () => import("@/app/(app)/discrepancies/page"), ["version", "symbol", "from", "to", "type", "sort", "page", "size"]],
+  ["/compare", () => import("@/app/(app)/compare/page"), ["version", "against", "symbol", "bucket"]],
+  ["/review", () => import("@/app/(app)/review/page"), ["status", "severity", "type", "symbol", "assignee", "version", "cause", "month", "dust", "trade", "sort", "page", "size"]],
+  ["/review/groups", () => import("@/app/(app)/review/groups/page"), ["status", "type", "symbol", "version", "cause", "month", "dust"]],
+  ["/runs", () => import("@/app/(app)/runs/page"), ["page", "status", "version"]],
+];
+
+const ID_PAGES: [string, () => Promise<{ default: unknown }>][] = [
+  ["/trades/[id]", () => import("@/app/(app)/trades/[id]/page")],
+  ["/review/[id]", () => import("@/app/(app)/review/[id]/page")],
+  ["/runs/[id]", () => import("@/app/(app)/runs/[id]/page")],
+];
+
+/** A page either renders or ends in Next's own 404/redirect; anything thrown is a 500. */
+async function renders(page: Page, props: Parameters<Page>[0]): Promise<void> {
+  try {
+    await page(props);
+  } catch (error) {
+    if (error instanceof NextNavigationError && (error.kind === "notFound" || error.kind === "redirect")) return;
+    throw error;
+  }
+}
+
+describe("pages with garbage parameters render a cleaned-up view or a 404", () => {
+  for (const [path, load, keys] of PAGES) {
+    test(path, async () => {
+      const page = (await load()).default as Page;
+      await fc.assert(
+        fc.asyncProperty(garbageFields(keys), async (params) => renders(page, { searchParams: Promise.resolve(params) })),
+        { numRuns: RUNS },
+      );
+    });
+  }
+  for (const [path, load] of ID_PAGES) {
+    test(path, async () => {
+      const page = (await load()).default as Page;
+      await fc.assert(
+        fc.asyncProperty(garbage, garbageFields(["version"]), async (id, params) =>
+          renders(page, { params: Promise.resolve({ id }), searchParams: Promise.resolve(params) }),
+        ),
+        { numRuns: RUNS },
+      );
+    });
+  }
+});
+
+describe("route handlers with garbage answer below 500", () => {
+  test("/export/<table>", async () => {
+    const { GET } = await import("@/app/(app)/export/[table]/route");
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.constantFrom(...Object.keys(TABLES)), garbage), garbageFields(["version", "symbol", "from", "to", "trade", "sort", "side", "type"]), async (table, params) => {
+        const response = await GET(new Request(`http://app.test/export/x?${toQuery(params)}`), { params: Promise.resolve({ table }) });
+        expect(response.status).toBeLessThan(500);
+        await response.text();
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  test("/review/export", async () => {
+    const { GET } = await import("@/app/(app)/review/export/route");
+    await fc.assert(
+      fc.asyncProperty(garbageFields(["status", "severity", "type", "symbol", "assignee", "version", "cause", "month", "dust", "trade", "sort"]), async (params) => {
+        const response = await GET(new NextRequest(`http://app.test/review/export?${toQuery(params)}`));
+        expect(response.status).toBeLessThan(500);
+        await response.text();
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  test("/runs/<id>/progress", async () => {
+    const { GET } = await import("@/app/(app)/runs/[id]/progress/route");
+    await fc.assert(
+      fc.asyncProperty(garbage, async (id) => {
+        const response = await GET(new Request(`http://app.test/runs/x/progress`), { params: Promise.resolve({ id }) });
+        expect([200, 404]).toContain(response.status);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
