@@ -143,7 +143,10 @@ const ACTION_FIELDS: Record<string, readonly string[]> = {
   startRun: ["scope", "symbols", "version", "mode"],
   cancelRun: ["runId"],
   pauseQueue: ["paused"],
-  setCurrentVersion: ["version"],
+  setCurrentVersion: ["version", "backupAcknowledged", "overrideReason"],
+  validateVersion: ["version"],
+  setFollow: ["version", "enabled", "intervalSeconds"],
+  setValidationPeriod: ["version", "from", "to"],
   deleteVersion: ["version", "confirm"],
 };
 

@@ -11,7 +11,7 @@ import { authorizedAction, UserFacingError } from "@/lib/auth/action";
 import { validateAndRecord } from "@/lib/compute/validate-version";
 import { makeVersionCurrent } from "@/lib/cutover/make-current";
 import { wakeRunner } from "@/lib/jobs/runner";
-import { boundedInt, MAX_VERSION } from "@/lib/table/url-state";
+import { boundedInt, isCalendarDay, MAX_VERSION } from "@/lib/table/url-state";
 
 const version = boundedInt(MAX_VERSION, "Choose a version.");
 const checkbox = z.string().optional().transform((v) => v === "on" || v === "true");
@@ -97,7 +97,7 @@ const day = z
   .string()
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2025-01-31.")
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "Not a real date.");
+  .refine(isCalendarDay, "Not a real date.");
 
 export const periodSchema = z
   .object({ version, from: day, to: day })
