@@ -38,8 +38,8 @@ export async function sqlViolations(db: SqlClient, version: number, limit = 10_0
             WHEN a.buy_price <> b.price THEN 'buy_price ' || a.buy_price || ' <> the buy''s price ' || b.price
             ELSE 'sell_price ' || a.sell_price || ' <> the sell''s price ' || s.price END AS problem
      FROM fifo_allocations a
-     JOIN trade_records b ON b.id = a.buy_trade_id
-     JOIN trade_records s ON s.id = a.sell_trade_id
+     JOIN fifo_trades b ON b.id = a.buy_trade_id
+     JOIN fifo_trades s ON s.id = a.sell_trade_id
      WHERE a.allocation_version = $1
        AND (a.pnl_usd <> a.allocated_size * (a.sell_price - a.buy_price) - a.buy_fee_usd - a.sell_fee_usd
             OR a.buy_price <> b.price OR a.sell_price <> s.price)
@@ -61,7 +61,7 @@ export async function sqlViolations(db: SqlClient, version: number, limit = 10_0
 export async function* coveredTrades(db: SqlClient, version: number): AsyncIterable<TradeRow> {
   const v = assertVersion(version);
   const query = `SELECT t.id, t.symbol, t.side, t.size, t.price, t.fee_usd, t.order_time, t.status, t.pnl_usd, t.parent_id
-    FROM fifo_inventory_snapshot s JOIN trade_records t ON t.symbol = s.symbol
+    FROM fifo_inventory_snapshot s JOIN fifo_trades t ON t.symbol = s.symbol
       AND (t.order_time, t.id) <= (s.last_order_time, s.last_trade_id)
     WHERE s.allocation_version = ${v}
     ORDER BY t.symbol COLLATE "C", t.order_time, t.id`;

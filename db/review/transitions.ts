@@ -32,7 +32,7 @@ export type ReviewChange =
   | { action: "release"; notes?: string }
   | { action: "resolve"; resolutionType: ResolutionType; notes: string; manualTradeId?: number; details?: Record<string, unknown> }
   | { action: "dismiss"; reason: DismissReason; notes?: string; onlyDust?: { dustNotionalUsd: string } }
-  | { action: "reopen"; notes: string };
+  | { action: "reopen"; notes: string; details?: Record<string, unknown> };
 
 export interface ChangedItem {
   id: number;
@@ -99,7 +99,7 @@ async function planChange(tx: SqlClient, change: ReviewChange, actor: Actor, p: 
       const extraWhere = change.onlyDust
         ? [
             `q.issue_type = 'unmatched_sell' AND coalesce(q.notional_usd,
-              q.unmatched_size * (SELECT t.price FROM trade_records t WHERE t.id = q.trade_id))
+              q.unmatched_size * (SELECT t.price FROM fifo_trades t WHERE t.id = q.trade_id))
               < ${p.add(change.onlyDust.dustNotionalUsd)}::numeric`,
           ]
         : [];
@@ -122,7 +122,7 @@ async function planChange(tx: SqlClient, change: ReviewChange, actor: Actor, p: 
             AND o.id <> q.id)`,
         ],
         notes: change.notes,
-        details: {},
+        details: change.details ?? {},
       };
   }
 }

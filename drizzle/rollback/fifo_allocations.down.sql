@@ -1,6 +1,20 @@
 -- Removes everything the FIFO migration (0001) and later FIFO migrations added.
--- Never touches trade_records, the dashboard's users, or historical_pnl_snapshot_20251120.
+-- Never touches trade_records (except indexes an operator opted into), the dashboard's users,
+-- historical_pnl_snapshot_20251120 or fifo_manual_trades.
 -- Keep this file in step with every migration after 0000.
+-- 0013: indexes the operator opted into on trade_records (never one of the bot's own), the
+-- trades view and the opt-in list. fifo_manual_trades is kept, like the historical snapshot.
+DO $fifo$
+DECLARE ix text;
+BEGIN
+	IF to_regclass('public.fifo_trade_indexes') IS NULL THEN RETURN; END IF;
+	FOR ix IN SELECT index_name FROM fifo_trade_indexes ORDER BY index_name LOOP
+		EXECUTE format('DROP INDEX IF EXISTS %I', ix);
+	END LOOP;
+END $fifo$;
+DROP TABLE IF EXISTS "fifo_trade_indexes";
+DROP VIEW IF EXISTS "fifo_trades";
+
 -- 0007
 DROP INDEX IF EXISTS "manual_review_queue_counts_idx";
 DROP INDEX IF EXISTS "manual_review_queue_updated_idx";
