@@ -36,7 +36,7 @@ CREATE INDEX IF NOT EXISTS "fifo_manual_trades_symbol_time_idx" ON "fifo_manual_
 --> statement-breakpoint
 -- The earlier layout's manual buys (trade_records.source = 'manual', only when that column exists):
 -- copied with their ids, never deleted there. A sell that got two of them (recorded again after a
--- reopen) keeps the one its item links to last; the others are copied voided, so nothing counts twice.
+-- reopen) keeps the one its item links to now; the others are copied voided, so nothing counts twice.
 DO $fifo$
 BEGIN
 	IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'public.trade_records'::regclass
@@ -53,11 +53,17 @@ BEGIN
 		FROM (
 			SELECT t.id, t.symbol, t.size, t.price, t.fee_usd, t.order_time, l.sell_trade_id,
 				CASE WHEN l.sell_trade_id IS NULL THEN 1
-					ELSE row_number() OVER (PARTITION BY l.sell_trade_id ORDER BY l.linked_last DESC NULLS LAST, t.id DESC) END AS rank
+					ELSE row_number() OVER (PARTITION BY l.sell_trade_id ORDER BY l.linked_now DESC, t.id DESC) END AS rank
 			FROM trade_records t
+			-- The sell a manual buy was recorded for: the item linking it now, or one whose history
+			-- recorded it before a reopen and a second recording overwrote the link.
 			LEFT JOIN LATERAL (
-				SELECT q.trade_id AS sell_trade_id, max(q.updated_at) AS linked_last FROM manual_review_queue q
-				WHERE q.manual_trade_id = t.id GROUP BY q.trade_id ORDER BY max(q.updated_at) DESC LIMIT 1
+				SELECT k.sell_trade_id, bool_or(k.linked_now) AS linked_now FROM (
+					SELECT q.trade_id AS sell_trade_id, true AS linked_now FROM manual_review_queue q WHERE q.manual_trade_id = t.id
+					UNION ALL
+					SELECT q.trade_id, false FROM manual_review_history h JOIN manual_review_queue q ON q.id = h.item_id
+					WHERE h.details ->> 'manualTradeId' = t.id::text
+				) k GROUP BY k.sell_trade_id ORDER BY bool_or(k.linked_now) DESC LIMIT 1
 			) l ON true
 			WHERE t.source = 'manual' AND t.side = 'buy' AND t.size > 0 AND t.price > 0
 		) m
