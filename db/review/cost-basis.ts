@@ -4,7 +4,7 @@
 // reads it through fifo_trades like any other trade, covers the sell, and leaves the item as it is.
 // A sell has at most one live manual buy, whatever the version: its items share it.
 import Big from "big.js";
-import { ReviewRefusedError, formatUtc } from "@/lib/review/errors";
+import { ReviewConflictError, ReviewRefusedError, formatUtc } from "@/lib/review/errors";
 import type { ItemRef } from "@/lib/review/schemas";
 import { canTransition } from "@/lib/review/workflow";
 import type { SqlClient } from "../sql-client";
@@ -37,6 +37,7 @@ interface ManualBuyRow {
 /** The sell's live manual buy when it has one with these values; a new one when it has none. */
 async function liveOrNewManualBuy(
   tx: SqlClient,
+  itemId: number,
   symbol: string,
   sellId: number,
   buy: ManualBuyInput,
@@ -65,9 +66,8 @@ async function liveOrNewManualBuy(
     );
     return { id: created!.id, shared: false };
   } catch (error) {
-    if ((error as { code?: string }).code === "23505") {
-      throw new ReviewRefusedError(`Someone just recorded a manual buy for sell #${sellId}; reload the item. Nothing was changed.`);
-    }
+    // Another reviewer recorded this sell's buy in the meantime (this item's or another version's).
+    if ((error as { code?: string }).code === "23505") throw new ReviewConflictError(itemId, null, null);
     throw error;
   }
 }
@@ -133,7 +133,7 @@ export async function recordManualCostBasis(
       throw new ReviewRefusedError("The manual buy cannot cover this sell; see the highlighted fields.", fieldErrors);
     }
 
-    const trade = await liveOrNewManualBuy(tx, item.symbol, item.sell_id, buy, actor);
+    const trade = await liveOrNewManualBuy(tx, ref.id, item.symbol, item.sell_id, buy, actor);
     // Throws on a concurrent change: the transaction rolls back and the buy is not kept.
     const changed = await changeReviewItem(
       tx,
