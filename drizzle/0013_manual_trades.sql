@@ -34,9 +34,10 @@ CREATE UNIQUE INDEX IF NOT EXISTS "fifo_manual_trades_one_per_sell" ON "fifo_man
 --> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "fifo_manual_trades_symbol_time_idx" ON "fifo_manual_trades" ("symbol", "order_time", "id");
 --> statement-breakpoint
--- The earlier layout's manual buys (trade_records.source = 'manual', only when that column exists):
--- copied with their ids, never deleted there. A sell that got two of them (recorded again after a
--- reopen) keeps the one its item links to now; the others are copied voided, so nothing counts twice.
+-- The earlier layout's manual buys (trade_records.source = 'manual', only when that column exists)
+-- move here with their ids: rows this tool once inserted, never the bot's, so afterwards
+-- trade_records holds only the bot's fills again. A sell that got two of them (recorded again after
+-- a reopen) keeps the one its item links to now; the others move voided, so nothing counts twice.
 DO $fifo$
 BEGIN
 	IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'public.trade_records'::regclass
@@ -69,18 +70,23 @@ BEGIN
 		) m
 		ON CONFLICT (id) DO NOTHING
 	$copy$;
+	EXECUTE $move$
+		DELETE FROM trade_records t WHERE t.source = 'manual'
+			AND EXISTS (SELECT 1 FROM fifo_manual_trades m WHERE m.id = t.id AND m.copied_from_trade_records)
+	$move$;
 END $fifo$;
 --> statement-breakpoint
--- Every trade a run reads: the bot's fills (minus the copied manual rows) and the live manual buys.
--- Values are cast to numeric so a bot column of another numeric type never turns money into floats.
+-- Every trade a run reads: the bot's fills and the live manual buys. Values are cast to numeric so a
+-- bot column of another numeric type never turns money into floats; on the usual numeric columns
+-- the casts are no-ops and runs read in index order (a merge of the two tables, no sort).
 CREATE OR REPLACE VIEW "fifo_trades" AS
 SELECT t.id, t.symbol::text AS symbol, t.side::text AS side, t.size::numeric AS size, t.price::numeric AS price,
 	t.fee_usd::numeric AS fee_usd, t.order_time, t.status::text AS status, t.parent_id::bigint AS parent_id,
 	t.pnl_usd::numeric AS pnl_usd, t.remaining_size::numeric AS remaining_size, 'bot'::text AS source
 FROM trade_records t
-WHERE NOT EXISTS (SELECT 1 FROM fifo_manual_trades c WHERE c.id = t.id AND c.copied_from_trade_records)
 UNION ALL
-SELECT m.id, m.symbol, 'buy', m.size, m.price, m.fee_usd, m.order_time, 'filled', NULL, NULL, NULL, 'manual'
+SELECT m.id, m.symbol, 'buy'::text, m.size, m.price, m.fee_usd, m.order_time, 'filled'::text, NULL::bigint, NULL::numeric,
+	NULL::numeric, 'manual'::text
 FROM fifo_manual_trades m
 WHERE m.voided_at IS NULL;
 --> statement-breakpoint
