@@ -35,7 +35,12 @@ export async function reopenReviewItem(
     const changed = await changeReviewItem(
       tx,
       ref,
-      { action: "reopen", notes: input.notes, details: live ? { manualTradeId: live.id, manualBuy: choice } : {} },
+      {
+        action: "reopen",
+        notes: input.notes,
+        manualBuyDecided: true,
+        details: live ? { manualTradeId: live.id, manualBuy: choice } : {},
+      },
       actor,
     );
     if (live && choice === "void") {

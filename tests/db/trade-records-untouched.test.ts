@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { migrate, rollbackFifo } from "@/db/migrations";
 import { recordManualCostBasis } from "@/db/review/cost-basis";
 import { reopenReviewItem } from "@/db/review/reopen";
+import { changeReviewItems } from "@/db/review/transitions";
 import type { SqlClient } from "@/db/sql-client";
 import { computeAllocations } from "@/lib/compute/run-computation";
 import { ReviewRefusedError } from "@/lib/review/errors";
@@ -107,6 +108,10 @@ describe("a bot's trade_records through migrate, compute, review and rollback", 
       .catch((e: unknown) => e);
     expect((unanswered as ReviewRefusedError).fieldErrors?.manualBuy).toBe("Keep or void the manual buy");
     expect((await item(t.db, 1)).status).toBe("resolved");
+    // Bulk reopening (which asks nothing) leaves such an item alone and says why.
+    const bulk = await changeReviewItems(t.db, [{ id: v1.id, rowVersion: v1.row_version }], { action: "reopen", notes: "bulk" }, reviewer);
+    expect(bulk.changed).toEqual([]);
+    expect(bulk.skipped[0]!.reason).toContain(`recorded manual buy #${v1.manual_trade_id}: reopen it on its own page`);
 
     const kept = await reopenReviewItem(t.db, { id: v1.id, rowVersion: v1.row_version }, { notes: "check the statement", manualBuy: "keep" }, reviewer);
     expect(kept.manualBuy).toEqual({ id: v1.manual_trade_id, choice: "keep", sharedWithItems: 1 });
