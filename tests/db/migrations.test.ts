@@ -137,4 +137,16 @@ describe("migrate / rollback through the CLI", () => {
       expect(settings!.n).toBeGreaterThan(0);
     });
   });
+
+  test("--with-trade-indexes creates our indexes on the bot's table and prints them; rollback drops exactly those", async () => {
+    const before = await target.use(tradeChecksum);
+    const result = await runScript("db-migrate.ts", ["--with-trade-indexes"], { env: target.env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("✅ index trade_records_symbol_time_id_idx created on trade_records (--with-trade-indexes; rollback drops it)");
+    expect(result.stdout).not.toContain("Not created on the bot's table");
+    expect((await target.use(tradeChecksum)).indexes).toContain("trade_records_symbol_time_id_idx");
+    const rollback = await runScript("db-rollback.ts", ["--yes"], { env: target.env });
+    expect(rollback.code).toBe(0);
+    expect(await target.use(tradeChecksum)).toEqual(before);
+  });
 });
