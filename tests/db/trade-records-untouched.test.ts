@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { migrate, rollbackFifo } from "@/db/migrations";
 import { recordManualCostBasis } from "@/db/review/cost-basis";
+import { sqlViolations } from "@/db/compute/validation";
 import { reopenReviewItem } from "@/db/review/reopen";
 import { changeReviewItems } from "@/db/review/transitions";
 import type { SqlClient } from "@/db/sql-client";
@@ -99,7 +100,19 @@ describe("a bot's trade_records through migrate, compute, review and rollback", 
        JOIN fifo_manual_trades m ON m.id = a.buy_trade_id WHERE a.allocation_version = 1`,
     );
     expect(lots).toEqual({ n: 1, size: "4.25" });
+    expect(await sqlViolations(t.db, 1)).toEqual([]);
     expect(await tradeRecordsState(t.db)).toEqual(untouched);
+  });
+
+  test("validation checks the manual buys too (invariant 2)", async () => {
+    await t.db.transaction(async (tx) => {
+      await tx.query("UPDATE fifo_manual_trades SET size = '4' WHERE voided_at IS NULL");
+      const violations = await sqlViolations(tx, 1);
+      expect(violations).toEqual([
+        expect.objectContaining({ invariant: 2, kind: "buy_overallocated", message: "allocated 4.25 > manual buy size 4" }),
+      ]);
+      throw new Error("roll back");
+    }).catch((e: Error) => expect(e.message).toBe("roll back"));
   });
 
   test("reopening asks about the manual buy; keeping it and recording again never adds a second one", async () => {
