@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { migrate } from "@/db/migrations";
 import { FORWARD_FILE, ROLLBACK_FILE, psqlFiles } from "@/db/psql-files";
+import { computeAllocations } from "@/lib/compute/run-computation";
 import { runScript } from "../helpers/cli";
 import { createTestDatabase, usingRealServer, type TestDatabase } from "../helpers/database";
 import { PSQL_DIR, catalogLines, runPsqlFile } from "../helpers/psql";
@@ -115,6 +116,10 @@ describe.skipIf(!usingRealServer)("the psql files on a bot database", () => {
 
   test("YES rolls back with psql; trade_records, the snapshot and the manual buys stay; db:migrate brings it back", async () => {
     const trades = await tradeRecordsState(viaPsql.db);
+    // A psql-migrated database computes like any other, without touching trade_records.
+    const run = await computeAllocations(viaPsql.db, { version: 1, symbols: null, mode: "full", startedBy: "test" });
+    expect(run.status).toBe("succeeded");
+    expect(await tradeRecordsState(viaPsql.db)).toEqual(trades);
     const result = await runPsqlFile(viaPsql.url!, ROLLBACK_FILE, "YES\n");
     expect(result.code).toBe(0);
     expect(result.stderr).toBe("");
