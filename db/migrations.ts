@@ -6,6 +6,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SqlClient } from "./sql-client";
+import {
+  MARK_OWNED_SQL,
+  REQUIRE_TRADE_COLUMNS_SQL,
+  TRADE_RECORDS_STATE_SQL,
+  classifyStatement,
+  tradeIndexStatement,
+} from "./trade-records-guard";
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL("../drizzle/", import.meta.url));
 /** Migrations from this tag on belong to the FIFO feature and are undone by rollback. */
@@ -19,8 +26,17 @@ export const FIFO_TABLES = [
   "manual_review_history",
   "fifo_unmatched_sells",
   "fifo_settings",
+  "fifo_manual_trades",
 ] as const;
-export const FIFO_VIEWS = ["v_allocation_health", "v_unmatched_sells", "v_pnl_by_symbol", "v_allocation_discrepancies"] as const;
+export const FIFO_VIEWS = [
+  "v_allocation_health",
+  "v_unmatched_sells",
+  "v_pnl_by_symbol",
+  "v_allocation_discrepancies",
+  "fifo_trades",
+] as const;
+/** Ours, and kept by rollback like the snapshot: facts a reviewer entered. */
+export const MANUAL_TRADES_TABLE = "fifo_manual_trades";
 export const SNAPSHOT_TABLE = "historical_pnl_snapshot_20251120";
 
 interface JournalEntry {
@@ -73,6 +89,12 @@ export interface ObjectState {
 
 export interface MigrateResult {
   applied: string[];
+  /** created: by this run; ours: created by an earlier run; bot: the bot's table, left untouched. */
+  tradeRecords: "created" | "ours" | "bot";
+  /** Indexes on the bot's trade_records this run created because the operator opted in. */
+  tradeIndexesCreated: string[];
+  /** Indexes on the bot's trade_records left out (add them with --with-trade-indexes). */
+  tradeIndexesOffered: string[];
   objects: ObjectState[];
   snapshot: { existedBefore: boolean; rows: number; takenAt: string | null };
 }
@@ -85,21 +107,80 @@ async function existingRelations(db: SqlClient): Promise<Set<string>> {
   return new Set(rows.map((r) => r.name));
 }
 
-/** Applies every pending migration, each in its own transaction. Safe to run again. */
-export async function migrate(db: SqlClient): Promise<MigrateResult> {
+export interface MigrateOptions {
+  /** Also create our helpful indexes on a bot's trade_records (recorded, and dropped by rollback). */
+  withTradeIndexes?: boolean;
+}
+
+interface TradeRecordsState {
+  trade_records_exists: boolean;
+  trade_records_owned: boolean;
+}
+
+/** Every index statement on trade_records across the migrations, made idempotent. */
+export function tradeIndexStatements(migrations = readMigrations()): { name: string; sql: string }[] {
+  return migrations.flatMap((m) =>
+    m.statements.filter((s) => classifyStatement(s) === "trade-records-index").map(tradeIndexStatement),
+  );
+}
+
+async function createTradeIndexes(db: SqlClient): Promise<string[]> {
+  const created: string[] = [];
+  for (const index of tradeIndexStatements()) {
+    await db.transaction(async (tx) => {
+      const [exists] = await tx.query<{ ok: boolean }>("SELECT to_regclass($1) IS NOT NULL AS ok", [`public.${index.name}`]);
+      if (exists!.ok) return; // the bot's own, or one we made earlier: either way not ours to create
+      await tx.exec(index.sql);
+      await tx.query("INSERT INTO fifo_trade_indexes (index_name, definition) VALUES ($1, $2) ON CONFLICT DO NOTHING", [
+        index.name,
+        index.sql,
+      ]);
+      created.push(index.name);
+    });
+  }
+  return created;
+}
+
+/**
+ * Applies every pending migration, each in its own transaction. Safe to run again. On a bot's
+ * trade_records (one our baseline did not create) no statement touches the table.
+ */
+export async function migrate(db: SqlClient, options: MigrateOptions = {}): Promise<MigrateResult> {
+  await db.exec(REQUIRE_TRADE_COLUMNS_SQL);
   const before = await existingRelations(db);
   const applied = await appliedMigrationTimes(db);
+  const [initial] = await db.query<TradeRecordsState>(TRADE_RECORDS_STATE_SQL);
+  let exists = initial!.trade_records_exists;
+  let owned = initial!.trade_records_owned;
   const done: string[] = [];
   for (const migration of readMigrations()) {
     if (applied.has(migration.when)) continue;
     await db.transaction(async (tx) => {
-      for (const statement of migration.statements) await tx.exec(statement);
+      for (const statement of migration.statements) {
+        const kind = classifyStatement(statement);
+        if (kind === "create-trade-records") {
+          if (exists) continue;
+          await tx.exec(statement);
+          await tx.exec(MARK_OWNED_SQL);
+          exists = owned = true;
+        } else if (kind === "plain" || owned) {
+          await tx.exec(statement);
+        }
+      }
       await tx.query("INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES ($1, $2)", [
         migration.hash,
         migration.when,
       ]);
     });
     done.push(migration.tag);
+  }
+  const tradeIndexesCreated = options.withTradeIndexes && !owned ? await createTradeIndexes(db) : [];
+  const offered: string[] = [];
+  if (!owned) {
+    for (const index of tradeIndexStatements()) {
+      const [exists] = await db.query<{ ok: boolean }>("SELECT to_regclass($1) IS NOT NULL AS ok", [`public.${index.name}`]);
+      if (!exists!.ok) offered.push(index.name);
+    }
   }
   const after = await existingRelations(db);
   const state = (name: string, kind: ObjectState["kind"]): ObjectState => ({
@@ -115,6 +196,9 @@ export async function migrate(db: SqlClient): Promise<MigrateResult> {
     : [{ rows: 0, taken_at: null }];
   return {
     applied: done,
+    tradeRecords: !initial!.trade_records_exists ? "created" : owned ? "ours" : "bot",
+    tradeIndexesCreated,
+    tradeIndexesOffered: offered,
     objects: [...FIFO_TABLES.map((t) => state(t, "table")), ...FIFO_VIEWS.map((v) => state(v, "view"))],
     snapshot: { existedBefore: before.has(SNAPSHOT_TABLE), rows: snapshot!.rows, takenAt: snapshot!.taken_at },
   };

@@ -302,14 +302,14 @@ async function buildDiscrepancies(tx: SqlClient, version: number) {
        UNION ALL
        SELECT 'buy_overallocated', b.symbol, b.buy_trade_id, NULL, t.size, b.allocated, b.allocated - t.size,
          'allocated ' || b.allocated || ' > buy size ' || t.size, t.order_time
-       FROM buy_totals b JOIN trade_records t ON t.id = b.buy_trade_id
+       FROM buy_totals b JOIN fifo_trades t ON t.id = b.buy_trade_id
        WHERE b.allocated > t.size
        UNION ALL
        SELECT 'buy_not_before_sell', a.symbol, a.sell_trade_id, a.buy_trade_id, NULL, NULL, NULL,
          'buy ' || a.buy_trade_id || ' at ' || b.order_time || ' does not come before sell ' || a.sell_trade_id || ' at ' || s.order_time,
          s.order_time
        FROM fifo_allocations a
-       JOIN trade_records b ON b.id = a.buy_trade_id
+       JOIN fifo_trades b ON b.id = a.buy_trade_id
        JOIN trade_records s ON s.id = a.sell_trade_id
        WHERE a.allocation_version = $1 AND (b.order_time, b.id) >= (s.order_time, s.id)
        UNION ALL

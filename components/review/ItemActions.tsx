@@ -37,6 +37,8 @@ export interface ItemActionsProps {
   defaultBuyTime: string;
   defaultBuyPrice: string;
   isDust: boolean;
+  /** The live manual buy this item recorded: reopening asks whether to keep or void it. */
+  liveManualTradeId?: number | null;
 }
 
 type Action = (prev: ReviewActionState, fd: FormData) => Promise<NonNullable<ReviewActionState>>;
@@ -259,6 +261,20 @@ function ReopenForm(props: ItemActionsProps) {
         <textarea id="reopen-notes" name="notes" defaultValue={typed(state, "notes")} aria-invalid={invalid(state, "notes")} />
         <FieldError state={state} name="notes" />
       </div>
+      {props.liveManualTradeId ? (
+        <fieldset className="field" data-testid="reopen-manual-buy" aria-invalid={invalid(state, "manualBuy")}>
+          <legend>Manual buy #{props.liveManualTradeId} this item recorded</legend>
+          <label>
+            <input type="radio" name="manualBuy" value="keep" defaultChecked={typed(state, "manualBuy") === "keep"} /> Keep it
+            (it still covers the sell in every version)
+          </label>
+          <label>
+            <input type="radio" name="manualBuy" value="void" defaultChecked={typed(state, "manualBuy") === "void"} /> Void it
+            (the next recompute leaves it out)
+          </label>
+          <FieldError state={state} name="manualBuy" />
+        </fieldset>
+      ) : null}
       <button type="submit" className="btn" disabled={pending} data-testid="reopen">
         Reopen
       </button>

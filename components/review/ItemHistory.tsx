@@ -10,7 +10,9 @@ function detailsText(details: Record<string, unknown>): string {
   if (typeof details.resolutionType === "string") parts.push(resolutionLabel(details.resolutionType));
   if (typeof details.reason === "string") parts.push(`Reason: ${resolutionLabel(details.reason)}`);
   if (typeof details.assigneeEmail === "string") parts.push(`To ${details.assigneeEmail}`);
-  if (details.manualTradeId !== undefined) {
+  if (details.manualTradeId !== undefined && (details.manualBuy === "keep" || details.manualBuy === "void")) {
+    parts.push(`Manual buy #${String(details.manualTradeId)} ${details.manualBuy === "void" ? "voided" : "kept"}`);
+  } else if (details.manualTradeId !== undefined) {
     parts.push(
       `Manual buy #${String(details.manualTradeId)}: ${String(details.size)} at ${String(details.price)}, fee ${String(
         details.feeUsd ?? "0",

@@ -59,7 +59,7 @@ export async function readSnapshots(db: SqlClient, version: number, symbols: str
 export async function fingerprintUpTo(db: SqlClient, symbol: string, point: SnapshotPoint | null): Promise<TradesFingerprint> {
   const [row] = await db.query<{ n: number; checksum: string }>(
     `SELECT count(*)::bigint AS n, coalesce(sum(${ROW_HASH}), 0)::text AS checksum
-     FROM trade_records t
+     FROM fifo_trades t
      WHERE t.symbol = $1 AND ($2::timestamptz IS NULL OR (t.order_time, t.id) <= ($2::timestamptz, $3::bigint))`,
     [symbol, point?.lastOrderTime ?? null, point?.lastTradeId ?? null],
   );
@@ -73,7 +73,7 @@ export async function fingerprintSnapshots(tx: SqlClient, version: number, symbo
      FROM (
        SELECT s2.symbol, count(t.id)::bigint AS n, coalesce(sum(${ROW_HASH}), 0)::text AS checksum
        FROM fifo_inventory_snapshot s2
-       LEFT JOIN trade_records t ON t.symbol = s2.symbol
+       LEFT JOIN fifo_trades t ON t.symbol = s2.symbol
          AND (t.order_time, t.id) <= (s2.last_order_time, s2.last_trade_id)
        WHERE s2.allocation_version = $1 AND s2.symbol = ANY ($2::text[])
        GROUP BY s2.symbol
@@ -85,7 +85,7 @@ export async function fingerprintSnapshots(tx: SqlClient, version: number, symbo
 
 export async function countTradesAfter(db: SqlClient, symbol: string, point: SnapshotPoint | null): Promise<number> {
   const [row] = await db.query<{ n: number }>(
-    `SELECT count(*)::bigint AS n FROM trade_records t
+    `SELECT count(*)::bigint AS n FROM fifo_trades t
      WHERE t.symbol = $1 AND ($2::timestamptz IS NULL OR (t.order_time, t.id) > ($2::timestamptz, $3::bigint))`,
     [symbol, point?.lastOrderTime ?? null, point?.lastTradeId ?? null],
   );
@@ -107,7 +107,7 @@ export async function* tradesAfter(
     }>(
       `SELECT t.id, t.side, t.size::text AS size, t.price::text AS price, t.fee_usd::text AS fee_usd, t.order_time,
          t.status, t.pnl_usd, t.parent_id
-       FROM trade_records t
+       FROM fifo_trades t
        WHERE t.symbol = $1 AND ($2::timestamptz IS NULL OR (t.order_time, t.id) > ($2::timestamptz, $3::bigint))
        ORDER BY t.order_time, t.id LIMIT $4`,
       [symbol, after?.lastOrderTime ?? null, after?.lastTradeId ?? null, pageSize],
@@ -127,7 +127,7 @@ export async function* tradesAfter(
 /** Count and checksum of every trade of these symbols: did anything change between two moments? */
 export async function tradesStamp(db: SqlClient, symbols: string[]): Promise<string> {
   const [row] = await db.query<{ stamp: string }>(
-    `SELECT count(*) || ':' || coalesce(sum(${ROW_HASH}), 0) AS stamp FROM trade_records t WHERE t.symbol = ANY ($1::text[])`,
+    `SELECT count(*) || ':' || coalesce(sum(${ROW_HASH}), 0) AS stamp FROM fifo_trades t WHERE t.symbol = ANY ($1::text[])`,
     [symbols],
   );
   return row!.stamp;

@@ -1,4 +1,5 @@
 // Streams a run's trades in FIFO order, per symbol, with COPY (the fastest way out of PostgreSQL).
+// fifo_trades: the bot's trade_records plus the live manual buys of fifo_manual_trades.
 import type { SqlClient } from "../sql-client";
 
 export interface TradeRow {
@@ -32,7 +33,7 @@ export async function* streamRunTrades(db: SqlClient, tx: SqlClient, runId: numb
     ? `WHERE t.symbol = ANY ((SELECT symbols FROM fifo_computation_log WHERE id = ${assertId(runId)})::text[])`
     : "";
   const query = `SELECT t.id, t.symbol, t.side, t.size, t.price, t.fee_usd, t.order_time, t.status, t.pnl_usd, t.parent_id
-    FROM trade_records t ${where} ORDER BY t.symbol, t.order_time, t.id`;
+    FROM fifo_trades t ${where} ORDER BY t.symbol, t.order_time, t.id`;
   for await (const f of reader.copyOut(query)) {
     yield {
       id: Number(f[0]),
@@ -58,13 +59,15 @@ export async function symbolsWithTrades(db: SqlClient): Promise<string[]> {
       UNION ALL
       SELECT (SELECT t.symbol FROM trade_records t WHERE t.symbol > s.symbol ORDER BY t.symbol LIMIT 1)
       FROM s WHERE s.symbol IS NOT NULL
-    ) SELECT symbol FROM s WHERE symbol IS NOT NULL`);
+    ) SELECT symbol FROM s WHERE symbol IS NOT NULL
+    UNION SELECT DISTINCT symbol FROM fifo_manual_trades WHERE voided_at IS NULL
+    ORDER BY symbol`);
   return rows.map((r) => r.symbol);
 }
 
 export async function countTrades(db: SqlClient, symbols: string[]): Promise<number> {
   const [row] = await db.query<{ n: number }>(
-    "SELECT count(*)::bigint AS n FROM trade_records WHERE symbol = ANY ($1::text[])",
+    "SELECT count(*)::bigint AS n FROM fifo_trades WHERE symbol = ANY ($1::text[])",
     [symbols],
   );
   return row!.n;

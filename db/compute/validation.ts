@@ -30,6 +30,20 @@ export async function sqlViolations(db: SqlClient, version: number, limit = 10_0
      ORDER BY trade_id LIMIT $2`,
     [version, limit],
   );
+  // v_allocation_discrepancies checks buys of trade_records; the manual buys get the same two checks here.
+  const manual = await db.query<{ discrepancy_type: string; trade_id: number; related_trade_id: number | null; details: string }>(
+    `SELECT 'buy_overallocated' AS discrepancy_type, a.buy_trade_id AS trade_id, NULL::bigint AS related_trade_id,
+       'allocated ' || sum(a.allocated_size) || ' > manual buy size ' || m.size AS details
+     FROM fifo_allocations a JOIN fifo_manual_trades m ON m.id = a.buy_trade_id
+     WHERE a.allocation_version = $1 GROUP BY a.buy_trade_id, m.size HAVING sum(a.allocated_size) > m.size
+     UNION ALL
+     SELECT 'buy_not_before_sell', a.sell_trade_id, a.buy_trade_id,
+       'manual buy ' || a.buy_trade_id || ' at ' || m.order_time || ' does not come before sell ' || a.sell_trade_id || ' at ' || s.order_time
+     FROM fifo_allocations a JOIN fifo_manual_trades m ON m.id = a.buy_trade_id JOIN fifo_trades s ON s.id = a.sell_trade_id
+     WHERE a.allocation_version = $1 AND (m.order_time, m.id) >= (s.order_time, s.id)
+     LIMIT $2`,
+    [version, limit],
+  );
   const formula = await db.query<{ sell_trade_id: number; buy_trade_id: number; problem: string }>(
     `SELECT a.sell_trade_id, a.buy_trade_id,
        CASE WHEN a.pnl_usd <> a.allocated_size * (a.sell_price - a.buy_price) - a.buy_fee_usd - a.sell_fee_usd
@@ -38,8 +52,8 @@ export async function sqlViolations(db: SqlClient, version: number, limit = 10_0
             WHEN a.buy_price <> b.price THEN 'buy_price ' || a.buy_price || ' <> the buy''s price ' || b.price
             ELSE 'sell_price ' || a.sell_price || ' <> the sell''s price ' || s.price END AS problem
      FROM fifo_allocations a
-     JOIN trade_records b ON b.id = a.buy_trade_id
-     JOIN trade_records s ON s.id = a.sell_trade_id
+     JOIN fifo_trades b ON b.id = a.buy_trade_id
+     JOIN fifo_trades s ON s.id = a.sell_trade_id
      WHERE a.allocation_version = $1
        AND (a.pnl_usd <> a.allocated_size * (a.sell_price - a.buy_price) - a.buy_fee_usd - a.sell_fee_usd
             OR a.buy_price <> b.price OR a.sell_price <> s.price)
@@ -47,7 +61,7 @@ export async function sqlViolations(db: SqlClient, version: number, limit = 10_0
     [version, limit],
   );
   return [
-    ...structural.map((r) => ({
+    ...[...structural, ...manual].map((r) => ({
       invariant: INVARIANT_OF[r.discrepancy_type]!,
       kind: r.discrepancy_type,
       tradeIds: r.related_trade_id === null ? [r.trade_id] : [r.trade_id, r.related_trade_id],
@@ -61,7 +75,7 @@ export async function sqlViolations(db: SqlClient, version: number, limit = 10_0
 export async function* coveredTrades(db: SqlClient, version: number): AsyncIterable<TradeRow> {
   const v = assertVersion(version);
   const query = `SELECT t.id, t.symbol, t.side, t.size, t.price, t.fee_usd, t.order_time, t.status, t.pnl_usd, t.parent_id
-    FROM fifo_inventory_snapshot s JOIN trade_records t ON t.symbol = s.symbol
+    FROM fifo_inventory_snapshot s JOIN fifo_trades t ON t.symbol = s.symbol
       AND (t.order_time, t.id) <= (s.last_order_time, s.last_trade_id)
     WHERE s.allocation_version = ${v}
     ORDER BY t.symbol COLLATE "C", t.order_time, t.id`;

@@ -87,7 +87,7 @@ export async function tradeDetail(db: SqlClient, tradeId: number, version: numbe
        t.source, t.parent_id AS "oldParentId", t.pnl_usd AS "oldPnlUsd", t.remaining_size AS "oldRemainingSize",
        CASE WHEN h.trade_id IS NOT NULL THEN json_build_object('parentId', h.parent_id, 'pnlUsd', h.pnl_usd::text,
          'takenAt', h.snapshot_taken_at) END AS snapshot
-     FROM trade_records t LEFT JOIN historical_pnl_snapshot_20251120 h ON h.trade_id = t.id
+     FROM fifo_trades t LEFT JOIN historical_pnl_snapshot_20251120 h ON h.trade_id = t.id
      WHERE t.id = $1`,
     [tradeId],
   );
@@ -111,7 +111,7 @@ async function sellDetail(db: SqlClient, trade: TradeFacts, version: number): Pr
          a.allocated_size AS "allocatedSize", a.buy_price AS "buyPrice", a.sell_price AS "sellPrice",
          a.buy_fee_usd AS "buyFeeUsd", a.sell_fee_usd AS "sellFeeUsd", a.pnl_usd AS "pnlUsd",
          coalesce(a.buy_trade_id = $3::bigint, false) AS "isOldParent"
-       FROM fifo_allocations a LEFT JOIN trade_records b ON b.id = a.buy_trade_id
+       FROM fifo_allocations a LEFT JOIN fifo_trades b ON b.id = a.buy_trade_id
        WHERE a.allocation_version = $1 AND a.sell_trade_id = $2
        ORDER BY a.buy_time, a.buy_trade_id`,
       [version, trade.id, trade.oldParentId],
@@ -145,7 +145,7 @@ async function buyDetail(db: SqlClient, trade: TradeFacts, version: number): Pro
       `SELECT a.sell_trade_id AS "sellTradeId", a.sell_time AS "sellTime", s.size AS "sellSize",
          a.allocated_size AS "allocatedSize", a.buy_price AS "buyPrice", a.sell_price AS "sellPrice",
          a.buy_fee_usd AS "buyFeeUsd", a.sell_fee_usd AS "sellFeeUsd", a.pnl_usd AS "pnlUsd"
-       FROM fifo_allocations a LEFT JOIN trade_records s ON s.id = a.sell_trade_id
+       FROM fifo_allocations a LEFT JOIN fifo_trades s ON s.id = a.sell_trade_id
        WHERE a.allocation_version = $1 AND a.buy_trade_id = $2
        ORDER BY a.sell_time, a.sell_trade_id`,
       [version, trade.id],
@@ -157,7 +157,7 @@ async function buyDetail(db: SqlClient, trade: TradeFacts, version: number): Pro
       [version, trade.id, trade.size],
     ),
     db.query<BuyDetail["oldChildren"][number]>(
-      `SELECT id, order_time AS "orderTime", size, pnl_usd AS "pnlUsd" FROM trade_records
+      `SELECT id, order_time AS "orderTime", size, pnl_usd AS "pnlUsd" FROM fifo_trades
        WHERE parent_id = $1 AND side = 'sell' ORDER BY order_time, id LIMIT 200`,
       [trade.id],
     ),

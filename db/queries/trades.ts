@@ -50,7 +50,7 @@ function resultColumns(p: SqlParams, version: number) {
 }
 
 export const tradesSource: TableSource<TradeFilters, Sort> = {
-  from: "FROM trade_records t",
+  from: "FROM fifo_trades t",
   where(p, f) {
     const out = baseConditions(p, f, { symbol: "t.symbol", time: "t.order_time" });
     if (f.side) out.push(`t.side = ${p.add(f.side)}::text`);

@@ -1,9 +1,10 @@
 // Closing the loop on an unmatched sell: the reviewer records the buy that was missing. It goes
-// into trade_records as a filled manual buy of the same symbol (the one kind of row we ever write
-// there), linked to the item, and the item is resolved, in one transaction: the next recompute
-// reads it like any other trade, covers the sell, and leaves the resolved item as it is.
+// into fifo_manual_trades (never into the bot's trade_records) as a filled manual buy of the same
+// symbol, linked to the item, and the item is resolved, in one transaction: the next recompute
+// reads it through fifo_trades like any other trade, covers the sell, and leaves the item as it is.
+// A sell has at most one live manual buy, whatever the version: its items share it.
 import Big from "big.js";
-import { ReviewRefusedError, formatUtc } from "@/lib/review/errors";
+import { ReviewConflictError, ReviewRefusedError, formatUtc } from "@/lib/review/errors";
 import type { ItemRef } from "@/lib/review/schemas";
 import { canTransition } from "@/lib/review/workflow";
 import type { SqlClient } from "../sql-client";
@@ -21,6 +22,54 @@ export interface ManualBuyInput {
 
 export interface CostBasisOutcome extends ChangedItem {
   manual_trade_id: number;
+  /** The sell already had this live manual buy (recorded for another version's item, or kept on reopen). */
+  shared: boolean;
+}
+
+interface ManualBuyRow {
+  id: number;
+  same: boolean;
+  size: string;
+  price: string;
+  order_time: string;
+}
+
+/** The sell's live manual buy when it has one with these values; a new one when it has none. */
+async function liveOrNewManualBuy(
+  tx: SqlClient,
+  itemId: number,
+  symbol: string,
+  sellId: number,
+  buy: ManualBuyInput,
+  actor: Actor,
+): Promise<{ id: number; shared: boolean }> {
+  const [live] = await tx.query<ManualBuyRow>(
+    `SELECT id, size, price, order_time,
+       (size = $2::numeric AND price = $3::numeric AND fee_usd = $4::numeric AND order_time = $5::timestamptz) AS same
+     FROM fifo_manual_trades WHERE sell_trade_id = $1 AND voided_at IS NULL`,
+    [sellId, buy.size, buy.price, buy.feeUsd, buy.orderTime],
+  );
+  if (live?.same) return { id: live.id, shared: true };
+  if (live) {
+    throw new ReviewRefusedError(
+      `Sell #${sellId} already has manual buy #${live.id} (${live.size} at ${live.price}, ${formatUtc(live.order_time)}), ` +
+        "shared by its items in every version. To record a different one, reopen the item it resolved and void it.",
+      { size: `Manual buy #${live.id} already covers this sell` },
+    );
+  }
+  try {
+    const [created] = await tx.query<{ id: number }>(
+      `INSERT INTO fifo_manual_trades (symbol, size, price, fee_usd, order_time, sell_trade_id, recorded_by, notes)
+       VALUES ($1, $2::numeric, $3::numeric, $4::numeric, $5::timestamptz, $6, $7, $8)
+       RETURNING id`,
+      [symbol, buy.size, buy.price, buy.feeUsd, buy.orderTime, sellId, actor.email, buy.notes],
+    );
+    return { id: created!.id, shared: false };
+  } catch (error) {
+    // Another reviewer recorded this sell's buy in the meantime (this item's or another version's).
+    if ((error as { code?: string }).code === "23505") throw new ReviewConflictError(itemId, null, null);
+    throw error;
+  }
 }
 
 interface SellContext {
@@ -84,12 +133,7 @@ export async function recordManualCostBasis(
       throw new ReviewRefusedError("The manual buy cannot cover this sell; see the highlighted fields.", fieldErrors);
     }
 
-    const [trade] = await tx.query<{ id: number }>(
-      `INSERT INTO trade_records (symbol, side, size, price, fee_usd, order_time, status, source)
-       VALUES ($1, 'buy', $2::numeric, $3::numeric, $4::numeric, $5::timestamptz, 'filled', 'manual')
-       RETURNING id`,
-      [item.symbol, buy.size, buy.price, buy.feeUsd, buy.orderTime],
-    );
+    const trade = await liveOrNewManualBuy(tx, ref.id, item.symbol, item.sell_id, buy, actor);
     // Throws on a concurrent change: the transaction rolls back and the buy is not kept.
     const changed = await changeReviewItem(
       tx,
@@ -98,9 +142,10 @@ export async function recordManualCostBasis(
         action: "resolve",
         resolutionType: "cost_basis_recorded",
         notes: buy.notes,
-        manualTradeId: trade!.id,
+        manualTradeId: trade.id,
         details: {
-          manualTradeId: trade!.id,
+          manualTradeId: trade.id,
+          sharedManualBuy: trade.shared,
           size: buy.size,
           price: buy.price,
           feeUsd: buy.feeUsd,
@@ -109,6 +154,6 @@ export async function recordManualCostBasis(
       },
       actor,
     );
-    return { ...changed, manual_trade_id: trade!.id };
+    return { ...changed, manual_trade_id: trade.id, shared: trade.shared };
   });
 }

@@ -81,7 +81,7 @@ const TRADE_COLUMNS = `id, symbol, side, size, price, fee_usd, order_time, statu
 
 async function trade(db: SqlClient, id: number | null): Promise<TradeRow | null> {
   if (id === null) return null;
-  const [row] = await db.query<TradeRow>(`SELECT ${TRADE_COLUMNS} FROM trade_records WHERE id = $1`, [id]);
+  const [row] = await db.query<TradeRow>(`SELECT ${TRADE_COLUMNS} FROM fifo_trades WHERE id = $1`, [id]);
   return row ?? null;
 }
 
@@ -104,7 +104,7 @@ export async function reviewItemContext(
   const allocations = await db.query<LotRow>(
     `SELECT a.sell_trade_id, a.buy_trade_id, a.allocated_size, a.buy_price, a.sell_price, a.buy_fee_usd, a.sell_fee_usd,
        a.pnl_usd, a.buy_time, a.sell_time, a.computation_id, b.source AS buy_source
-     FROM fifo_allocations a LEFT JOIN trade_records b ON b.id = a.buy_trade_id
+     FROM fifo_allocations a LEFT JOIN fifo_trades b ON b.id = a.buy_trade_id
      WHERE a.allocation_version = $1 AND (a.sell_trade_id = $2 OR a.buy_trade_id = $2)
      ORDER BY a.buy_time, a.buy_trade_id, a.sell_time, a.sell_trade_id`,
     [version, item.trade_id],
@@ -124,10 +124,10 @@ export async function reviewItemContext(
   );
   const nearby = theTrade
     ? await db.query<TradeRow>(
-        `(SELECT ${TRADE_COLUMNS} FROM trade_records WHERE symbol = $1 AND (order_time, id) < ($2::timestamptz, $3::bigint)
+        `(SELECT ${TRADE_COLUMNS} FROM fifo_trades WHERE symbol = $1 AND (order_time, id) < ($2::timestamptz, $3::bigint)
           ORDER BY order_time DESC, id DESC LIMIT $4)
          UNION ALL
-         (SELECT ${TRADE_COLUMNS} FROM trade_records WHERE symbol = $1 AND (order_time, id) >= ($2::timestamptz, $3::bigint)
+         (SELECT ${TRADE_COLUMNS} FROM fifo_trades WHERE symbol = $1 AND (order_time, id) >= ($2::timestamptz, $3::bigint)
           ORDER BY order_time, id LIMIT $4 + 1)
          ORDER BY order_time, id`,
         [theTrade.symbol, theTrade.order_time, theTrade.id, nearbyEachSide],

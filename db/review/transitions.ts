@@ -38,7 +38,8 @@ export type ReviewChange =
   | { action: "release"; notes?: string }
   | { action: "resolve"; resolutionType: ResolutionType; notes: string; manualTradeId?: number; details?: Record<string, unknown> }
   | { action: "dismiss"; reason: DismissReason; notes?: string; onlyDust?: { dustNotionalUsd: string } }
-  | { action: "reopen"; notes: string };
+  /** manualBuyDecided: the reviewer chose to keep or void the item's manual buy (db/review/reopen.ts). */
+  | { action: "reopen"; notes: string; details?: Record<string, unknown>; manualBuyDecided?: boolean };
 
 export interface ChangedItem {
   id: number;
@@ -107,7 +108,7 @@ async function planChange(tx: SqlClient, change: ReviewChange, actor: Actor, p: 
       const extraWhere = change.onlyDust
         ? [
             `q.issue_type = 'unmatched_sell' AND coalesce(q.notional_usd,
-              q.unmatched_size * (SELECT t.price FROM trade_records t WHERE t.id = q.trade_id))
+              q.unmatched_size * (SELECT t.price FROM fifo_trades t WHERE t.id = q.trade_id))
               < ${p.add(change.onlyDust.dustNotionalUsd)}::numeric`,
           ]
         : [];
@@ -128,9 +129,13 @@ async function planChange(tx: SqlClient, change: ReviewChange, actor: Actor, p: 
           `NOT EXISTS (SELECT 1 FROM manual_review_queue o WHERE o.allocation_version = q.allocation_version
             AND o.trade_id = q.trade_id AND o.issue_type = q.issue_type AND o.status IN ('pending', 'in_review')
             AND o.id <> q.id)`,
+          // An item whose manual buy still counts is reopened only where the reviewer is asked about it.
+          ...(change.manualBuyDecided
+            ? []
+            : ["NOT EXISTS (SELECT 1 FROM fifo_manual_trades m WHERE m.id = q.manual_trade_id AND m.voided_at IS NULL)"]),
         ],
         notes: change.notes,
-        details: {},
+        details: change.details ?? {},
       };
   }
 }
@@ -206,6 +211,7 @@ interface CurrentState {
   last_at: string | null;
   assigned_to: number | null;
   assignee_email: string | null;
+  live_manual_trade_id: number | null;
 }
 
 /** Why each item was not changed, read after the UPDATE (so a concurrent writer's change is visible). */
@@ -217,7 +223,8 @@ async function explainSkipped(
 ): Promise<(SkippedItem & { error?: ReviewConflictError })[]> {
   const rows = await tx.query<CurrentState>(
     `SELECT q.id, q.status, q.row_version, q.issue_type, h.actor_label AS last_actor, h.at AS last_at,
-       q.assigned_to, u.email AS assignee_email
+       q.assigned_to, u.email AS assignee_email,
+       (SELECT m.id FROM fifo_manual_trades m WHERE m.id = q.manual_trade_id AND m.voided_at IS NULL) AS live_manual_trade_id
      FROM manual_review_queue q
      LEFT JOIN app_users u ON u.id = q.assigned_to
      LEFT JOIN LATERAL (SELECT actor_label, at FROM manual_review_history WHERE item_id = q.id ORDER BY id DESC LIMIT 1) h
@@ -251,6 +258,13 @@ async function explainSkipped(
     }
     if (change.action === "dismiss" && change.onlyDust) {
       return { id: ref.id, reason: `Item #${ref.id} is not dust (any more).`, conflict: false };
+    }
+    if (change.action === "reopen" && row.live_manual_trade_id !== null && !change.manualBuyDecided) {
+      return {
+        id: ref.id,
+        reason: `Item #${ref.id} recorded manual buy #${row.live_manual_trade_id}: reopen it on its own page to keep or void the buy.`,
+        conflict: false,
+      };
     }
     if (change.action === "reopen") {
       return {

@@ -14,7 +14,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { at, id64, money, sql } from "./columns";
 
-/** The bot's fills. Immutable facts: we only ever INSERT manual cost-basis rows (source='manual'). */
+/** The bot's fills. Immutable facts: nothing of ours writes here (manual buys live in fifo_manual_trades, migration 0013). */
 export const tradeRecords = pgTable(
   "trade_records",
   {

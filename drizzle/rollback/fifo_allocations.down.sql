@@ -1,5 +1,6 @@
 -- Removes everything the FIFO migration (0001) and later FIFO migrations added.
--- Never touches trade_records, the dashboard's users, or historical_pnl_snapshot_20251120.
+-- Never touches trade_records (except indexes an operator opted into), the dashboard's users,
+-- historical_pnl_snapshot_20251120 or fifo_manual_trades.
 -- Keep this file in step with every migration after 0000.
 -- 0015 (app_users.disabled_at, app_user_changes, session and sign-in indexes) belongs to the
 -- users and is kept on purpose; it is idempotent, so migrating again after a rollback works.
@@ -14,6 +15,19 @@ DROP FUNCTION IF EXISTS "fifo_pin_first_current_version"() CASCADE; -- and its t
 DROP TABLE IF EXISTS "fifo_cutovers";
 DROP TABLE IF EXISTS "fifo_validation_results";
 DROP TABLE IF EXISTS "fifo_version_follow";
+
+-- 0013: indexes the operator opted into on trade_records (never one of the bot's own), the
+-- trades view and the opt-in list. fifo_manual_trades is kept, like the historical snapshot.
+DO $fifo$
+DECLARE ix text;
+BEGIN
+	IF to_regclass('public.fifo_trade_indexes') IS NULL THEN RETURN; END IF;
+	FOR ix IN SELECT index_name FROM fifo_trade_indexes ORDER BY index_name LOOP
+		EXECUTE format('DROP INDEX IF EXISTS %I', ix);
+	END LOOP;
+END $fifo$;
+DROP TABLE IF EXISTS "fifo_trade_indexes";
+DROP VIEW IF EXISTS "fifo_trades";
 
 -- 0012: sign-in slowdown state (recreated empty by the next migrate)
 DROP TABLE IF EXISTS "app_sign_in_devices";

@@ -28,12 +28,26 @@ export function formatMigrateReport(result: MigrateResult): string {
       "   (Expected if no trades exist yet, or if all sells have parent_id = NULL.)",
     );
   }
+  const tradeLines = [
+    result.tradeRecords === "bot"
+      ? "✅ trade_records: the bot's table, left exactly as it was (no column, index or row changed)"
+      : result.tradeRecords === "created"
+        ? "✅ trade_records table created (this database had none)"
+        : "✅ trade_records: created by this tool earlier",
+    ...result.tradeIndexesCreated.map((name) => `✅ index ${name} created on trade_records (--with-trade-indexes; rollback drops it)`),
+  ];
+  if (result.tradeIndexesOffered.length > 0) {
+    tradeLines.push(
+      `   Not created on the bot's table: ${result.tradeIndexesOffered.join(", ")} (opt in: npm run db:migrate -- --with-trade-indexes)`,
+    );
+  }
   const applied = result.applied.length
     ? `Applied: ${result.applied.join(", ")}`
     : "Nothing to apply: the database was already up to date.";
   return [
     banner("FIFO ALLOCATIONS MIGRATION - Part 1: Creating New Tables"),
     ...tables,
+    ...tradeLines,
     "",
     banner("FIFO ALLOCATIONS MIGRATION - Part 2: Creating Views"),
     ...views,
@@ -67,6 +81,9 @@ export function explainMigrationError(error: unknown): string {
       "Permission denied. Connect (DATABASE_URL) as the bot's database user (e.g. bot_user), the owner",
       "of trade_records, or another user allowed to create tables in the public schema.",
     ].join("\n");
+  }
+  if (e.code === "42703" && /trade_records lacks/.test(message)) {
+    return `ERROR:  ${message}\n\nNothing was changed. Add the missing column(s) to trade_records (the bot's table), then migrate again.`;
   }
   if (e.code === "ECONNREFUSED" || e.code === "ENOTFOUND" || e.code === "3D000" || e.code === "28P01") {
     return `Cannot connect to the database: ${message}. Check DATABASE_URL.`;

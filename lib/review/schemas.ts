@@ -72,7 +72,11 @@ function otherNeedsNotes(value: { reason: string; notes: string }, ctx: z.Refine
   }
 }
 export const dismissSchema = itemRef.extend(dismissFields).superRefine(otherNeedsNotes);
-export const reopenSchema = itemRef.extend({ notes: notes("Say why it is reopened (at least 3 characters)") });
+export const reopenSchema = itemRef.extend({
+  notes: notes("Say why it is reopened (at least 3 characters)"),
+  /** Asked only when the item recorded a manual buy that is still live. */
+  manualBuy: z.enum(["keep", "void"], { error: "Keep or void the manual buy" }).optional(),
+});
 
 const DECIMAL = /^\d{1,20}(\.\d{1,18})?$/;
 

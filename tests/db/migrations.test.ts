@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { SqlClient } from "@/db/sql-client";
 import { runScript } from "../helpers/cli";
 import { createCliDatabase, type CliDatabase } from "../helpers/cli-database";
+import { BOT_TRADE_RECORDS_SQL, type TradeRecordsState, tradeRecordsState } from "../helpers/trade-records-state";
 
 let target: CliDatabase;
 
@@ -15,27 +16,13 @@ async function objects(db: SqlClient): Promise<string[]> {
   return (await db.query<{ name: string }>(FIFO_OBJECTS)).map((r) => r.name).sort();
 }
 
-async function tradeChecksum(db: SqlClient): Promise<string> {
-  const [row] = await db.query<{ sum: string }>(
-    "SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY id), '')) AS sum FROM trade_records t",
-  );
-  return row!.sum;
+async function tradeChecksum(db: SqlClient): Promise<TradeRecordsState> {
+  return tradeRecordsState(db);
 }
 
-// A bot database that predates us: its own trade_records, without the columns we add.
+// A bot database that predates us: its own trade_records, with a column and an index of its own.
 async function createBotTable(db: SqlClient) {
-  await db.exec(`
-    CREATE TABLE trade_records (
-      id bigserial PRIMARY KEY, symbol text NOT NULL, side text NOT NULL, size numeric NOT NULL,
-      price numeric NOT NULL, order_time timestamptz NOT NULL, parent_id bigint, pnl_usd numeric,
-      remaining_size numeric);
-    INSERT INTO trade_records (symbol, side, size, price, order_time, parent_id, pnl_usd, remaining_size) VALUES
-      ('BTC-USD', 'buy',  '1.5', '30000', '2024-01-01T00:00:00Z', NULL, NULL, '0.5'),
-      ('BTC-USD', 'sell', '1.0', '31000.12', '2024-01-02T00:00:00Z', 1, '1000.12', NULL),
-      ('ETH-USD', 'buy',  '2', '2000', '2024-01-03T00:00:00Z', NULL, NULL, '2'),
-      ('ETH-USD', 'sell', '1', '1900', '2024-01-04T00:00:00Z', NULL, NULL, NULL),
-      ('ETH-USD', 'sell', '0.25', '2100', '2024-01-05T00:00:00Z', 3, '24.99999999', NULL);
-  `);
+  await db.exec(BOT_TRADE_RECORDS_SQL);
 }
 
 beforeAll(async () => {
@@ -45,34 +32,28 @@ beforeAll(async () => {
 afterAll(() => target.drop());
 
 describe("migrate / rollback through the CLI", () => {
-  let checksumBefore: string;
+  let checksumBefore: TradeRecordsState;
 
-  test("migrate on an existing bot database creates every object and keeps the bot's rows", async () => {
-    const before = await target.use(async (db) => {
-      const [count] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM trade_records");
-      return count!.n;
-    });
+  test("migrate on an existing bot database creates every object and leaves trade_records byte-identical", async () => {
+    const untouched = await target.use(tradeChecksum);
     const result = await runScript("db-migrate.ts", [], { env: target.env });
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("✅ fifo_allocations table created");
     expect(result.stdout).toContain("✅ v_allocation_discrepancies view created");
-    expect(result.stdout).toContain("Rows preserved: 2");
+    expect(result.stdout).toContain("Rows preserved: 3");
     expect(result.stdout).toContain("FIFO ALLOCATIONS MIGRATION COMPLETE");
+    expect(result.stdout).toContain("trade_records: the bot's table, left exactly as it was");
+    expect(result.stdout).toMatch(/Not created on the bot's table: .*trade_records_symbol_time_id_idx.*--with-trade-indexes/);
     await target.use(async (db) => {
       expect(await objects(db)).toEqual([
-        "fifo_allocations", "fifo_computation_log", "fifo_cutovers", "fifo_inventory_snapshot", "fifo_settings",
-        "fifo_unmatched_sells", "fifo_validation_results", "fifo_version_follow", "manual_review_queue",
-        "v_allocation_discrepancies", "v_allocation_health", "v_pnl_by_symbol", "v_pnl_by_symbol_current",
+        "fifo_allocations", "fifo_computation_log", "fifo_cutovers", "fifo_inventory_snapshot", "fifo_manual_trades",
+        "fifo_settings", "fifo_trade_indexes", "fifo_unmatched_sells", "fifo_validation_results", "fifo_version_follow",
+        "manual_review_queue", "v_allocation_discrepancies", "v_allocation_health", "v_pnl_by_symbol", "v_pnl_by_symbol_current",
         "v_pnl_drift_daily", "v_pnl_drift_sells", "v_unmatched_sells",
       ]);
-      const [count] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM trade_records");
-      expect(count!.n).toBe(before);
-      // The columns the engine relies on were added with their defaults.
-      const [first] = await db.query<{ fee_usd: string; status: string; source: string }>(
-        "SELECT fee_usd, status, source FROM trade_records WHERE id = 1",
-      );
-      expect(first).toEqual({ fee_usd: "0", status: "filled", source: "bot" });
+      // No column added (not even source), no index, no comment, no row changed.
+      expect(await tradeChecksum(db)).toEqual(untouched);
       checksumBefore = await tradeChecksum(db);
     });
   });
@@ -84,6 +65,7 @@ describe("migrate / rollback through the CLI", () => {
     expect(rows).toEqual([
       { trade_id: 2, symbol: "BTC-USD", parent_id: 1, pnl_usd: "1000.12" },
       { trade_id: 5, symbol: "ETH-USD", parent_id: 3, pnl_usd: "24.99999999" },
+      { trade_id: 6, symbol: "ETH-USD", parent_id: 3, pnl_usd: "-3.5" },
     ]);
   });
 
@@ -92,7 +74,7 @@ describe("migrate / rollback through the CLI", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("fifo_allocations table already exists");
     expect(result.stdout).toContain("Nothing to apply");
-    expect(await target.use(tradeChecksum)).toBe(checksumBefore);
+    expect(await target.use(tradeChecksum)).toEqual(checksumBefore);
   });
 
   test("the seed's monitoring queries run unchanged", async () => {
@@ -109,7 +91,7 @@ describe("migrate / rollback through the CLI", () => {
       ];
       for (const q of queries) await db.query(q);
       const [old] = await db.query<{ system: string; sum: string }>(queries[4]!);
-      expect(old).toEqual({ system: "old", sum: "1025.11999999" });
+      expect(old).toEqual({ system: "old", sum: "1021.61999999" });
     });
   });
 
@@ -127,10 +109,10 @@ describe("migrate / rollback through the CLI", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Rollback complete");
     await target.use(async (db) => {
-      expect(await objects(db)).toEqual([]);
-      expect(await tradeChecksum(db)).toBe(checksumBefore);
+      expect(await objects(db)).toEqual(["fifo_manual_trades"]);
+      expect(await tradeChecksum(db)).toEqual(checksumBefore);
       const [snap] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM historical_pnl_snapshot_20251120");
-      expect(snap!.n).toBe(2);
+      expect(snap!.n).toBe(3);
     });
   });
 
@@ -148,11 +130,24 @@ describe("migrate / rollback through the CLI", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("✅ fifo_allocations table created");
     expect(result.stdout).toContain("Historical snapshot kept");
-    expect(result.stdout).toContain("Rows preserved: 2");
+    expect(result.stdout).toContain("Rows preserved: 3");
+    expect(result.stdout).toContain("✅ fifo_manual_trades table already exists (kept)");
     await target.use(async (db) => {
-      expect(await objects(db)).toHaveLength(16);
+      expect(await objects(db)).toHaveLength(18);
       const [settings] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM fifo_settings");
       expect(settings!.n).toBeGreaterThan(0);
     });
+  });
+
+  test("--with-trade-indexes creates our indexes on the bot's table and prints them; rollback drops exactly those", async () => {
+    const before = await target.use(tradeChecksum);
+    const result = await runScript("db-migrate.ts", ["--with-trade-indexes"], { env: target.env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("✅ index trade_records_symbol_time_id_idx created on trade_records (--with-trade-indexes; rollback drops it)");
+    expect(result.stdout).not.toContain("Not created on the bot's table");
+    expect((await target.use(tradeChecksum)).indexes).toContain("trade_records_symbol_time_id_idx");
+    const rollback = await runScript("db-rollback.ts", ["--yes"], { env: target.env });
+    expect(rollback.code).toBe(0);
+    expect(await target.use(tradeChecksum)).toEqual(before);
   });
 });

@@ -105,6 +105,18 @@ test("a reviewer closes the loop on a critical unmatched sell; the recompute use
   await expect(page.getByTestId("lots-table")).toContainText("manual");
   await expect(itemStatus(page)).toHaveText("resolved");
   await expect(page.getByTestId("item-resolution")).toHaveText("Missing cost basis recorded (manual buy)");
+
+  // Reopening asks what becomes of the manual buy (never a silent duplicate later): without an
+  // answer the form says so beside the choice; voiding it reopens the item and is recorded.
+  const reopen = page.getByTestId("reopen-form");
+  await reopen.getByLabel("Why reopen it").fill("The statement was for another account");
+  await page.getByTestId("reopen").click();
+  await expect(page.getByTestId("field-error-manualBuy")).toHaveText("Keep or void the manual buy");
+  await expect(itemStatus(page)).toHaveText("resolved");
+  await reopen.getByLabel(/Void it/).check();
+  await page.getByTestId("reopen").click();
+  await expect(itemStatus(page)).toHaveText("pending");
+  await expect(page.getByTestId("item-history")).toContainText(/Manual buy #\d+ voided/);
 });
 
 test("two reviewers change the same item at once: the second sees who changed it and is asked to reload", async ({ browser }) => {

@@ -6,6 +6,7 @@ import { revalidatePath } from "next/cache";
 import { getDb } from "@/db/client";
 import { recordManualCostBasis } from "@/db/review/cost-basis";
 import { openItemsOfGroup } from "@/db/review/groups";
+import { reopenReviewItem } from "@/db/review/reopen";
 import { filterContext } from "@/db/review/source";
 import {
   type Actor,
@@ -109,7 +110,22 @@ const dismiss = authorizedAction(
   dismissSchema,
   single((i) => ({ action: "dismiss", reason: i.reason as DismissReason, notes: i.notes })),
 );
-const reopen = authorizedAction("reviewer", reopenSchema, single((i) => ({ action: "reopen", notes: i.notes })));
+const reopen = authorizedAction("reviewer", reopenSchema, async (input, user): Promise<Result> => {
+  const { id, rowVersion, notes, manualBuy } = input;
+  const outcome = await asUserFacing(async () => reopenReviewItem(await getDb(), { id, rowVersion }, { notes, manualBuy }, user));
+  revalidateReview([outcome.trade_id, ...(outcome.manualBuy ? [outcome.manualBuy.id] : [])]);
+  const buy = outcome.manualBuy;
+  const shared = buy && buy.sharedWithItems > 0 ? ` (shared with ${buy.sharedWithItems} other item(s))` : "";
+  return {
+    ok: true,
+    data: { changed: 1, skipped: 0, rowVersion: outcome.row_version },
+    message: !buy
+      ? DONE.reopen
+      : buy.choice === "void"
+        ? `Reopened: the item is pending again; manual buy #${buy.id}${shared} is void, the next recompute leaves it out.`
+        : `Reopened: the item is pending again; manual buy #${buy.id}${shared} is kept and still counts.`,
+  };
+});
 
 const costBasis = authorizedAction("reviewer", recordCostBasisSchema, async (input, user): Promise<Result> => {
   const { id, rowVersion, ...buy } = input;
@@ -118,7 +134,9 @@ const costBasis = authorizedAction("reviewer", recordCostBasisSchema, async (inp
   return {
     ok: true,
     data: { changed: 1, skipped: 0, rowVersion: outcome.row_version, manualTradeId: outcome.manual_trade_id },
-    message: `Recorded manual buy #${outcome.manual_trade_id} and resolved the item. The next recompute uses it.`,
+    message: outcome.shared
+      ? `Linked the sell's existing manual buy #${outcome.manual_trade_id} (no second one) and resolved the item.`
+      : `Recorded manual buy #${outcome.manual_trade_id} and resolved the item. The next recompute uses it.`,
   };
 });
 
@@ -212,7 +230,7 @@ export async function resolveItem(_prev: ReviewActionState, fd: FormData): Promi
 export async function dismissItem(_prev: ReviewActionState, fd: FormData): Promise<Result> {
   return keepValues(await dismiss(fd), fd);
 }
-/** reopenItem: id, rowVersion, notes. resolved|dismissed -> pending. */
+/** reopenItem: id, rowVersion, notes, manualBuy (keep|void, asked when the item recorded a live manual buy). resolved|dismissed -> pending. */
 export async function reopenItem(_prev: ReviewActionState, fd: FormData): Promise<Result> {
   return keepValues(await reopen(fd), fd);
 }

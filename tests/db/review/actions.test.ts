@@ -167,7 +167,7 @@ describe("a reviewer works an item through the actions", () => {
     expect(bad).toMatchObject({ ok: false, fieldErrors: { size: expect.any(String), price: expect.any(String), orderTime: expect.any(String) } });
     const ok = await recordCostBasis(null, form({ ...fields, orderTime: "2025-03-09T08:30" }));
     expect(ok).toMatchObject({ ok: true, data: { rowVersion: 2, manualTradeId: expect.any(Number) } });
-    const [manual] = await t.db.query("SELECT side, size, price, fee_usd, order_time, source FROM trade_records WHERE id = $1", [
+    const [manual] = await t.db.query("SELECT side, size, price, fee_usd, order_time, source FROM fifo_trades WHERE id = $1", [
       (ok as { data: { manualTradeId: number } }).data.manualTradeId,
     ]);
     expect(manual).toEqual({ side: "buy", size: "2", price: "3.5", fee_usd: "0", order_time: "2025-03-09 08:30:00+00", source: "manual" });

@@ -102,7 +102,7 @@ describe.skipIf(!usingRealServer)(
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect((results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason).toBeInstanceOf(ReviewConflictError);
     const manual = await t.db.query<{ id: number }>(
-      "SELECT id FROM trade_records WHERE source = 'manual' AND symbol = 'ETH-USD' AND id > $1",
+      "SELECT id FROM fifo_manual_trades WHERE symbol = 'ETH-USD' AND sell_trade_id = $1",
       [sellId],
     );
     expect(manual).toHaveLength(1);

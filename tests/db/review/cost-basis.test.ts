@@ -31,7 +31,7 @@ describe("recording the missing cost basis", () => {
     const { item } = await unmatchedSellItem(t.db, { symbol: "SOL-USD", size: "2", unmatched: "2" });
     const outcome = await recordManualCostBasis(t.db, { id: item.id, rowVersion: 1 }, buy(), alice);
     const [manual] = await t.db.query(
-      "SELECT symbol, side, size, price, fee_usd, order_time, status, source FROM trade_records WHERE id = $1",
+      "SELECT symbol, side, size, price, fee_usd, order_time, status, source FROM fifo_trades WHERE id = $1",
       [outcome.manual_trade_id],
     );
     expect(manual).toEqual({
@@ -65,13 +65,13 @@ describe("recording the missing cost basis", () => {
 
   test("a buy at or after the sell is refused beside the time field, and nothing is written", async () => {
     const { item } = await unmatchedSellItem(t.db, { symbol: "ADA-USD", at: "2025-03-10T12:00:00Z" });
-    const before = await t.db.query("SELECT id FROM trade_records WHERE source = 'manual'");
+    const before = await t.db.query("SELECT id FROM fifo_manual_trades");
     for (const orderTime of ["2025-03-10T12:00:00Z", "2025-03-11T00:00:00Z"]) {
       const error = await recordManualCostBasis(t.db, { id: item.id, rowVersion: 1 }, buy({ orderTime }), alice).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ReviewRefusedError);
       expect((error as ReviewRefusedError).fieldErrors?.orderTime).toMatch(/^Must be before the sell \(2025-03-10 12:00:00 UTC\)/);
     }
-    expect(await t.db.query("SELECT id FROM trade_records WHERE source = 'manual'")).toEqual(before);
+    expect(await t.db.query("SELECT id FROM fifo_manual_trades")).toEqual(before);
     expect(await itemState(t.db, item.id)).toMatchObject({ status: "pending", row_version: 1 });
   });
 
@@ -96,7 +96,7 @@ describe("recording the missing cost basis", () => {
   test("a stale row_version conflicts before any other check, and no buy is kept", async () => {
     const { item } = await unmatchedSellItem(t.db, { symbol: "DOT-USD" });
     await t.db.query("UPDATE manual_review_queue SET row_version = 2 WHERE id = $1", [item.id]);
-    const count = async () => (await t.db.query("SELECT id FROM trade_records WHERE source = 'manual'")).length;
+    const count = async () => (await t.db.query("SELECT id FROM fifo_manual_trades")).length;
     const before = await count();
     await expect(recordManualCostBasis(t.db, { id: item.id, rowVersion: 1 }, buy({ orderTime: "2030-01-01T00:00:00Z" }), alice)).rejects.toBeInstanceOf(
       ReviewConflictError,

@@ -104,6 +104,7 @@ export default async function ReviewItemPage({ params }: { params: Promise<{ id:
             defaultBuyTime={defaultManualBuyTime(item.trade_time)}
             defaultBuyPrice=""
             isDust={item.is_dust}
+            liveManualTradeId={context.manualTrade?.source === "manual" ? context.manualTrade.id : null}
           />
         </section>
       ) : (
