@@ -29,6 +29,7 @@ export function reviewItemsSubquery(dustParam: string): string {
           THEN 'dust'
         WHEN q.issue_type = 'unmatched_sell' AND q.unmatched_size >= t.size THEN 'no_open_lot'
         WHEN q.issue_type = 'unmatched_sell' THEN 'partly_covered'
+        WHEN q.issue_type = 'pnl_discrepancy' AND q.details->>'cause' ~ '^[a-z_]{1,40}$' THEN q.details->>'cause'
         WHEN q.issue_type = 'pnl_discrepancy' AND q.new_pnl_usd IS NULL THEN 'no_new_pnl'
         WHEN q.issue_type = 'pnl_discrepancy' AND q.old_pnl_usd > q.new_pnl_usd THEN 'old_pnl_higher'
         WHEN q.issue_type = 'pnl_discrepancy' THEN 'old_pnl_lower'

@@ -1,6 +1,13 @@
 -- Removes everything the FIFO migration (0001) and later FIFO migrations added.
 -- Never touches trade_records, the dashboard's users, or historical_pnl_snapshot_20251120.
 -- Keep this file in step with every migration after 0000.
+-- 0008: the view reads fifo_pnl_differences; the queue's column references the decisions
+DROP VIEW IF EXISTS "v_allocation_discrepancies";
+ALTER TABLE IF EXISTS "manual_review_queue" DROP COLUMN IF EXISTS "settled_by_decision_id";
+DROP TABLE IF EXISTS "fifo_cause_decisions";
+DROP TABLE IF EXISTS "fifo_cause_totals";
+DROP TABLE IF EXISTS "fifo_pnl_differences";
+
 -- 0007
 DROP INDEX IF EXISTS "manual_review_queue_counts_idx";
 DROP INDEX IF EXISTS "manual_review_queue_updated_idx";
