@@ -58,14 +58,20 @@ INSERT INTO "fifo_settings" ("key", "value", "description") VALUES
 	('pnl_discrepancy_item_above_usd', '1000', 'A PnL difference with an explained cause opens its own review item only above this size (USD); unexplained ones always do')
 ON CONFLICT ("key") DO NOTHING;
 --> statement-breakpoint
--- Indexes of 0007 no review page reads (the queue sorts by created/updated/unmatched through
--- smaller item counts now): fewer indexes for every run to maintain.
-DROP INDEX IF EXISTS "manual_review_queue_created_idx";
+-- The review queue's default order as ascending keys (db/review/queue.ts, SEVERITY_ORDER_SQL and
+-- NOTIONAL_ORDER_SQL in db/review/source.ts: change together), so a deep page starts with an index
+-- seek after the previous page's last item (keyset) instead of reading every earlier row.
+CREATE INDEX IF NOT EXISTS "manual_review_queue_priority_seek_idx" ON "manual_review_queue" (
+	"allocation_version",
+	(CASE "status" WHEN 'pending' THEN 0 WHEN 'in_review' THEN 1 WHEN 'resolved' THEN 2 ELSE 3 END),
+	(CASE "severity" WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END),
+	(coalesce(-"notional_usd", 'infinity'::numeric)),
+	"id"
+);
 --> statement-breakpoint
-DROP INDEX IF EXISTS "manual_review_queue_updated_idx";
+DROP INDEX IF EXISTS "manual_review_queue_priority_idx";
 --> statement-breakpoint
-DROP INDEX IF EXISTS "manual_review_queue_unmatched_idx";
---> statement-breakpoint
+-- Covered by manual_review_queue_symbol_id_idx (filters) and manual_review_queue_counts_idx (counts).
 DROP INDEX IF EXISTS "manual_review_queue_symbol_type_idx";
 --> statement-breakpoint
 -- v_allocation_discrepancies as in 0001, plus the cause of each pnl_difference (last column).

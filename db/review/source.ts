@@ -101,5 +101,9 @@ export function needsDerivedColumns(filter: Partial<ReviewFilter>): boolean {
 // The rank expressions are indexed (drizzle/0007_review_queue_speed.sql): change both together.
 export const SEVERITY_RANK_SQL = `CASE i.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END`;
 export const STATUS_RANK_SQL = `CASE i.status WHEN 'pending' THEN 0 WHEN 'in_review' THEN 1 WHEN 'resolved' THEN 2 ELSE 3 END`;
+// The priority order's other keys, ascending (drizzle/0008_discrepancy_causes.sql indexes them):
+// strongest severity first, biggest notional first with no notional last.
+export const SEVERITY_ORDER_SQL = `CASE i.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END`;
+export const NOTIONAL_ORDER_SQL = `coalesce(-i.notional_usd, 'infinity'::numeric)`;
 const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1 };
 const STATUS_RANK: Record<ReviewStatus, number> = { pending: 0, in_review: 1, resolved: 2, dismissed: 3 };

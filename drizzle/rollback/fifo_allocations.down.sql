@@ -7,6 +7,8 @@ ALTER TABLE IF EXISTS "manual_review_queue" DROP COLUMN IF EXISTS "settled_by_de
 DROP TABLE IF EXISTS "fifo_cause_decisions";
 DROP TABLE IF EXISTS "fifo_cause_totals";
 DROP TABLE IF EXISTS "fifo_pnl_differences";
+DROP INDEX IF EXISTS "manual_review_queue_priority_seek_idx";
+DROP INDEX IF EXISTS "manual_review_queue_settled_by_idx";
 
 -- 0007
 DROP INDEX IF EXISTS "manual_review_queue_counts_idx";
