@@ -18,9 +18,10 @@ CREATE TABLE IF NOT EXISTS "fifo_pnl_differences" (
 	CONSTRAINT "fifo_pnl_differences_pkey" PRIMARY KEY ("allocation_version", "sell_trade_id")
 );
 --> statement-breakpoint
--- The cause summary's examples: the largest differences of one cause.
-CREATE INDEX IF NOT EXISTS "fifo_pnl_differences_cause_idx"
-	ON "fifo_pnl_differences" ("allocation_version", "cause", (abs("difference_usd")) DESC, "sell_trade_id");
+-- The cause summary's examples: the largest differences of one symbol and cause (a few probes per
+-- fifo_cause_totals row, with or without a symbol filter).
+CREATE INDEX IF NOT EXISTS "fifo_pnl_differences_examples_idx"
+	ON "fifo_pnl_differences" ("allocation_version", "symbol", "cause", (abs("difference_usd")) DESC, "sell_trade_id");
 --> statement-breakpoint
 CREATE TABLE IF NOT EXISTS "fifo_cause_totals" (
 	"allocation_version" integer NOT NULL,
@@ -48,6 +49,13 @@ CREATE TABLE IF NOT EXISTS "fifo_cause_decisions" (
 --> statement-breakpoint
 CREATE UNIQUE INDEX IF NOT EXISTS "fifo_cause_decisions_one_active"
 	ON "fifo_cause_decisions" ("allocation_version", "cause") WHERE "undone_at" IS NULL;
+--> statement-breakpoint
+-- The item's trade time, written by runs, so the review pages group, count and sort by month and
+-- time without reading trade_records for every item.
+ALTER TABLE "manual_review_queue" ADD COLUMN IF NOT EXISTS "trade_order_time" timestamp with time zone;
+--> statement-breakpoint
+UPDATE "manual_review_queue" q SET "trade_order_time" = t."order_time"
+FROM "trade_records" t WHERE t."id" = q."trade_id" AND q."trade_order_time" IS NULL;
 --> statement-breakpoint
 ALTER TABLE "manual_review_queue" ADD COLUMN IF NOT EXISTS "settled_by_decision_id" bigint REFERENCES "fifo_cause_decisions"("id");
 --> statement-breakpoint

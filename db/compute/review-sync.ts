@@ -105,7 +105,7 @@ export async function syncReviewItems(
        'Old PnL ' || ${usd("d.old_pnl_usd")} || ', new FIFO PnL ' || ${usd("d.new_pnl_usd")}
          || ' (difference ' || ${usd("d.difference_usd")} || '); cause: ' || replace(d.cause, '_', ' '),
        jsonb_build_object('month', to_char(d.sell_time AT TIME ZONE 'UTC', 'YYYY-MM'), 'differenceUsd', d.difference_usd::text,
-         'oldParentId', d.old_parent_id, 'cause', d.cause),
+         'oldParentId', d.old_parent_id, 'cause', d.cause, 'sellTime', d.sell_time::text),
        d.old_pnl_usd, d.new_pnl_usd
      FROM fifo_pnl_differences d
      LEFT JOIN fifo_cause_decisions a ON a.allocation_version = d.allocation_version AND a.cause = d.cause AND a.undone_at IS NULL
@@ -133,9 +133,11 @@ export async function syncReviewItems(
   const [opened] = await tx.query<{ n: number }>(
     `WITH inserted AS (
        INSERT INTO manual_review_queue (allocation_version, trade_id, symbol, issue_type, severity, reason, details,
-         unmatched_size, notional_usd, old_pnl_usd, new_pnl_usd, opened_by_computation_id)
+         unmatched_size, notional_usd, old_pnl_usd, new_pnl_usd, opened_by_computation_id, trade_order_time)
        SELECT $1, c.trade_id, c.symbol, c.issue_type, c.severity, c.reason, c.details, c.unmatched_size,
-         c.notional_usd, c.old_pnl_usd, c.new_pnl_usd, $2
+         c.notional_usd, c.old_pnl_usd, c.new_pnl_usd, $2,
+         -- sells' times come from usable trades (the engine read them); an unusable trade's may be garbage
+         CASE WHEN c.issue_type <> 'invalid_trade' THEN (c.details->>'sellTime')::timestamptz END
        FROM review_candidates c
        LEFT JOIN review_known k ON k.trade_id = c.trade_id AND k.issue_type = c.issue_type
        WHERE k.id IS NULL

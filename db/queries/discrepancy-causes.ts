@@ -32,17 +32,21 @@ export async function causeSummary(db: SqlClient, version: number, symbol?: stri
     [version, symbol ?? null],
   );
   if (totals.length === 0) return [];
-  const causes = totals.map((t) => t.cause);
   const [examples, decisions, open] = await Promise.all([
     db.query<{ cause: string; trade_id: number; symbol: string; difference_usd: string }>(
-      `SELECT c.cause, e.sell_trade_id AS trade_id, e.symbol, e.difference_usd::text AS difference_usd
-       FROM unnest($2::text[]) AS c(cause)
-       CROSS JOIN LATERAL (
-         SELECT d.sell_trade_id, d.symbol, d.difference_usd FROM fifo_pnl_differences d
-         WHERE d.allocation_version = $1 AND d.cause = c.cause AND ($3::text IS NULL OR d.symbol = $3)
-         ORDER BY abs(d.difference_usd) DESC, d.sell_trade_id LIMIT ${EXAMPLES_PER_CAUSE}
-       ) e`,
-      [version, causes, symbol ?? null],
+      // The largest few of each (symbol, cause), then the largest few of each cause.
+      `SELECT cause, trade_id, symbol, difference_usd FROM (
+         SELECT t.cause, e.sell_trade_id AS trade_id, e.symbol, e.difference_usd::text AS difference_usd,
+           row_number() OVER (PARTITION BY t.cause ORDER BY abs(e.difference_usd) DESC, e.sell_trade_id) AS n
+         FROM fifo_cause_totals t
+         CROSS JOIN LATERAL (
+           SELECT d.sell_trade_id, d.symbol, d.difference_usd FROM fifo_pnl_differences d
+           WHERE d.allocation_version = t.allocation_version AND d.symbol = t.symbol AND d.cause = t.cause
+           ORDER BY abs(d.difference_usd) DESC, d.sell_trade_id LIMIT ${EXAMPLES_PER_CAUSE}
+         ) e
+         WHERE t.allocation_version = $1 AND ($2::text IS NULL OR t.symbol = $2)
+       ) x WHERE n <= ${EXAMPLES_PER_CAUSE} ORDER BY cause, n`,
+      [version, symbol ?? null],
     ),
     db.query<{ id: number; cause: string; decided_by_label: string; decided_at: string; reason: string }>(
       `SELECT id, cause, decided_by_label, decided_at, reason FROM fifo_cause_decisions
