@@ -9,7 +9,7 @@ import { computeAllocations } from "@/lib/compute/run-computation";
 import { createTestDatabase, usingRealServer, type TestDatabase } from "../helpers/database";
 
 // PGlite runs in this process at a fraction of a server's speed: the same history, smaller.
-const TRADES = usingRealServer ? 100_000 : 20_000;
+const TRADES = usingRealServer ? 100_000 : 10_000;
 const opened: TestDatabase[] = [];
 afterAll(() => Promise.all(opened.map((d) => d.drop())));
 
@@ -24,6 +24,7 @@ async function firstRun(db: SqlClient): Promise<number> {
   const started = performance.now();
   const summary = await computeAllocations(db, { version: 1, symbols: null, mode: "full", startedBy: "test" });
   expect(summary.status).toBe("succeeded");
+  console.info(`run #${summary.runId}: ${summary.reviewItemsOpened} items opened; phases (ms) ${JSON.stringify(summary.timings)}`);
   return performance.now() - started;
 }
 
