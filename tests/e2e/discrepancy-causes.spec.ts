@@ -1,6 +1,6 @@
 // Differences explained by cause, in the browser: a reviewer opens the cause summary on the
 // Discrepancies page, follows an example to the sell's page (which names its cause), accepts the
-// cause, and sees the review queue shrink by the items it settled.
+// cause, and sees the review queue shrink by the items it settled; undoing it reopens them.
 //
 // SEED REQUIREMENT: version 1 of the e2e database (scripts/e2e-server.ts) has open
 // pnl_discrepancy items of cause stale_lot (the demo history's most common cause).
@@ -60,4 +60,14 @@ test("a reviewer accepts a cause from the summary and the queue shrinks", async 
 
   expect(await openItems(page)).toBe(before - settles);
   expect(exampleHref).toContain("version=1");
+
+  // Undo: the decision stays in the history, marked undone, and the settled items are open again.
+  await page.goto("/discrepancies?version=1");
+  const undo = page.getByTestId(`undo-form-${CAUSE}`);
+  await undo.getByTestId(`undo-reason-${CAUSE}`).fill("accepted too early");
+  await undo.getByTestId(`undo-${CAUSE}`).click();
+  await expect(page.getByTestId(`accept-form-${CAUSE}`)).toBeVisible();
+  await expect(page.getByTestId(`cause-open-${CAUSE}`)).toHaveText(String(settles));
+  await expect(page.getByTestId("cause-decisions")).toContainText("undone by reviewer@example.com");
+  expect(await openItems(page)).toBe(before);
 });
