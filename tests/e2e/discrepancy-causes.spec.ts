@@ -61,6 +61,12 @@ test("a reviewer accepts a cause from the summary and the queue shrinks", async 
   expect(await openItems(page)).toBe(before - settles);
   expect(exampleHref).toContain("version=1");
 
+  // A settled item names the decision in its page and history.
+  await page.goto(`/review?version=1&status=resolved&type=pnl_discrepancy&cause=${CAUSE}`);
+  await page.getByTestId("review-queue-table").getByTestId("item-link").first().click();
+  await page.waitForURL(/\/review\/\d+$/);
+  await expect(page.getByTestId("settled-by-decision")).toContainText("reviewer@example.com accepted the cause");
+
   // Undo: the decision stays in the history, marked undone, and the settled items are open again.
   await page.goto("/discrepancies?version=1");
   const undo = page.getByTestId(`undo-form-${CAUSE}`);
