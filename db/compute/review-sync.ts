@@ -74,6 +74,7 @@ export async function syncReviewItems(
       unmatched_size numeric, notional_usd numeric, old_pnl_usd numeric, new_pnl_usd numeric,
       PRIMARY KEY (trade_id, issue_type)
     ) ON COMMIT DROP;
+    DROP TABLE IF EXISTS pg_temp.review_known;
     DROP TABLE IF EXISTS pg_temp.review_preserved;
     CREATE TEMP TABLE review_preserved (symbol text PRIMARY KEY, last_order_time timestamptz, last_trade_id bigint)
       ON COMMIT DROP;`);
