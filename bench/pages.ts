@@ -32,6 +32,7 @@ export async function benchPages(db: SqlClient, version: number): Promise<{ page
     ["/unmatched?severity=high&sort=sell_time.desc", () => unmatchedPageData(db, { version: v, severity: "high", sort: "sell_time.desc" })],
     ["/discrepancies", () => discrepanciesPageData(db, { version: v })],
     ["/discrepancies?type=pnl_difference&symbol", () => discrepanciesPageData(db, { version: v, type: "pnl_difference", symbol })],
+    ["/discrepancies?cause=different_lot", () => discrepanciesPageData(db, { version: v, cause: "different_lot" })],
     ["/pnl", () => pnlPageData(db, { version: v })],
     ["/allocations", () => allocationsPageData(db, { version: v })],
     ["/allocations?sort=pnl_usd.desc", () => allocationsPageData(db, { version: v, sort: "pnl_usd.desc" })],
@@ -55,6 +56,10 @@ export async function benchPages(db: SqlClient, version: number): Promise<{ page
   cases.push(
     ["/review", () => reviewPage({})],
     ["/review?severity=critical&type=unmatched_sell", () => reviewPage({ severity: "critical", type: "unmatched_sell" })],
+    ["/review?page=deep (keyset after an item)", async () => {
+      const [deep] = await db.query<{ id: number }>("SELECT max(id) AS id FROM manual_review_queue");
+      await reviewPage({ page: "400", after: String(deep?.id ?? 1) });
+    }],
     ["/review/groups", async () => {
       const versions = await reviewVersions(db);
       const query = parseReviewQuery({ version: String(versions[0] ?? version), status: "open" });

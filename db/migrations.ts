@@ -27,6 +27,9 @@ export const FIFO_TABLES = [
   "fifo_unmatched_sells",
   "fifo_settings",
   "fifo_manual_trades",
+  "fifo_pnl_differences",
+  "fifo_cause_totals",
+  "fifo_cause_decisions",
 ] as const;
 export const FIFO_VIEWS = [
   "v_allocation_health",

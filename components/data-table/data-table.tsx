@@ -94,6 +94,11 @@ export interface DataTableProps {
   caption?: string;
   renderCell?: (column: ColumnSpec, row: Row) => ReactNode | undefined;
   testId?: string;
+  /**
+   * Keyset paging: Next sends `after=<next>`, Previous `before=<previous>` (row keys of this page's
+   * last and first rows) along with the page number, so the server seeks instead of OFFSET.
+   */
+  cursors?: { next: string; previous: string };
 }
 
 const NUMERIC: ReadonlySet<CellKind> = new Set(["number", "money", "usd", "size", "price", "trade"]);
@@ -115,6 +120,8 @@ export function DataTable(props: DataTableProps) {
       else next.set(key, value);
     }
     if (resetPage && !("page" in changes)) next.delete("page");
+    // A cursor belongs to one page of one order and filter.
+    for (const key of ["after", "before"]) if (!(key in changes)) next.delete(key);
     const query = next.toString();
     startTransition(() => router.push(query ? `${pathname}?${query}` : pathname, { scroll: false }));
   };
@@ -159,7 +166,13 @@ export function DataTable(props: DataTableProps) {
     onPaginationChange: (updater) => {
       const next = typeof updater === "function" ? updater({ pageIndex: page - 1, pageSize: size }) : updater;
       if (next.pageSize !== size) navigate({ size: String(next.pageSize) });
-      else navigate({ page: next.pageIndex > 0 ? String(next.pageIndex + 1) : undefined }, false);
+      else {
+        const target = next.pageIndex + 1;
+        const cursor =
+          props.cursors && target === page + 1 ? { after: props.cursors.next } :
+          props.cursors && target === page - 1 && target > 1 ? { before: props.cursors.previous } : {};
+        navigate({ page: target > 1 ? String(target) : undefined, ...cursor }, false);
+      }
     },
   });
 

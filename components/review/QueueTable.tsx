@@ -133,6 +133,7 @@ export function QueueTable(props: QueueTableProps) {
         page={props.page}
         size={props.size}
         hasMore={props.page * props.size < props.total}
+        cursors={rows.length ? { next: String(rows[rows.length - 1]!.id), previous: String(rows[0]!.id) } : undefined}
         total={{ count: props.total, exact: true }}
         filters={props.filters}
         filterValues={props.filterValues}

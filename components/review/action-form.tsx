@@ -1,7 +1,10 @@
 "use client";
 // Pieces every review form shares: the form-level message, errors beside fields, and the values
 // the user typed (the action echoes them back on failure, React resets uncontrolled fields).
-import type { ReviewActionState } from "@/lib/review/action-state";
+import type { ActionResult } from "@/lib/auth/action";
+
+/** Any action's state: these pieces read only ok, message, error, fieldErrors and values. */
+type ReviewActionState = ActionResult<unknown> | null;
 
 export function FormMessage({ state, testId = "action-result" }: { state: ReviewActionState; testId?: string }) {
   if (!state) return null;

@@ -1,8 +1,21 @@
 // Brings manual_review_queue in line with a run's findings for its version and symbols:
-// opens items for new problems (never a duplicate of an open one), refreshes the figures of open
-// ones, reopens items a run had auto-closed if the problem came back, and auto-closes open items
-// whose problem is gone, naming the run. Decisions people made (resolved/dismissed) stand.
+// stores every differing sell with its cause (fifo_pnl_differences, totals per cause), opens items
+// for new problems (never a duplicate of an open one), refreshes the figures of open ones, reopens
+// items a run had auto-closed if the problem came back, settles items whose cause a reviewer
+// accepted, and auto-closes open items whose problem is gone, naming the run. Decisions people
+// made (resolved/dismissed) stand.
+//
+// A sell's PnL difference opens its own pnl_discrepancy item only where a person must look: an
+// unexplained cause, or a difference above pnl_discrepancy_item_above_usd, and never for a cause
+// accepted for the version. Every differing sell stays listed in fifo_pnl_differences.
+//
+// Plans: every statement joins whole sets on equality, and the planner is told not to use nested
+// loops while they run, so a table whose statistics say "empty" (a freshly migrated and analyzed
+// database, or a table this very transaction filled) can never turn a join into a scan per row.
+import Big from "big.js";
+import type { DiscrepancyCause } from "@/lib/compute/discrepancy-causes";
 import type { SqlClient } from "../sql-client";
+import { readComputeSettings } from "./settings";
 
 export interface ReviewCandidate {
   tradeId: number;
@@ -17,10 +30,30 @@ export interface ReviewCandidate {
   newPnlUsd: string | null;
 }
 
+/** A sell whose old pnl_usd differs from its new PnL, and why. */
+export interface SellDifference {
+  id: number;
+  symbol: string;
+  orderTime: string;
+  oldPnlUsd: string;
+  newPnlUsd: string;
+  oldParentId: number | null;
+  cause: DiscrepancyCause;
+}
+
 const CANDIDATE_COLUMNS = [
   "trade_id", "symbol", "issue_type", "severity", "reason", "details", "unmatched_size", "notional_usd",
   "old_pnl_usd", "new_pnl_usd",
 ] as const;
+
+const DIFFERENCE_COLUMNS = [
+  "allocation_version", "sell_trade_id", "symbol", "sell_time", "old_parent_id", "old_pnl_usd", "new_pnl_usd",
+  "difference_usd", "cause", "computation_id",
+] as const;
+
+/** "$1,234.50" / "-$0.01" in SQL, for reason texts only. */
+const usd = (x: string) =>
+  `(CASE WHEN ${x} < 0 THEN '-' ELSE '' END || '$' || to_char(abs(round(${x}, 2)), 'FM999,999,999,999,990.00'))`;
 
 export async function syncReviewItems(
   tx: SqlClient,
@@ -30,14 +63,21 @@ export async function syncReviewItems(
   candidates: Iterable<ReviewCandidate>,
   /** Incremental runs: items of trades at or before these points were not re-examined; keep them. */
   preservedUpTo: { symbol: string; lastOrderTime: string; lastTradeId: number }[] = [],
+  /** Every sell of the run whose PnL differs, with its cause. */
+  differences: Iterable<SellDifference> = [],
 ): Promise<{ opened: number; closed: number }> {
+  const settings = await readComputeSettings(tx);
   await tx.exec(`
     DROP TABLE IF EXISTS pg_temp.review_candidates;
     CREATE TEMP TABLE review_candidates (
       trade_id bigint, symbol text, issue_type text, severity text, reason text, details jsonb,
       unmatched_size numeric, notional_usd numeric, old_pnl_usd numeric, new_pnl_usd numeric,
       PRIMARY KEY (trade_id, issue_type)
-    ) ON COMMIT DROP;`);
+    ) ON COMMIT DROP;
+    DROP TABLE IF EXISTS pg_temp.review_known;
+    DROP TABLE IF EXISTS pg_temp.review_preserved;
+    CREATE TEMP TABLE review_preserved (symbol text PRIMARY KEY, last_order_time timestamptz, last_trade_id bigint)
+      ON COMMIT DROP;`);
   await tx.copyIn(
     "review_candidates",
     CANDIDATE_COLUMNS,
@@ -50,56 +90,91 @@ export async function syncReviewItems(
       }
     })(),
   );
-  await tx.exec(`
-    DROP TABLE IF EXISTS pg_temp.review_preserved;
-    CREATE TEMP TABLE review_preserved (symbol text PRIMARY KEY, last_order_time timestamptz, last_trade_id bigint)
-      ON COMMIT DROP;`);
   await tx.copyIn(
     "review_preserved",
     ["symbol", "last_order_time", "last_trade_id"],
     preservedUpTo.map((p) => [p.symbol, p.lastOrderTime, p.lastTradeId]),
   );
-  // Temp tables have no statistics until analyzed; without them the planner picks nested loops.
+  await tx.query("SELECT set_config('enable_nestloop', 'off', true)");
+
+  await storeDifferences(tx, runId, version, symbols, differences, preservedUpTo.length > 0);
+  await tx.query(
+    `INSERT INTO review_candidates (trade_id, symbol, issue_type, severity, reason, details, old_pnl_usd, new_pnl_usd)
+     SELECT d.sell_trade_id, d.symbol, 'pnl_discrepancy',
+       CASE WHEN abs(d.difference_usd) < $3::numeric THEN 'low' WHEN abs(d.difference_usd) < $4::numeric THEN 'medium'
+         WHEN abs(d.difference_usd) < $5::numeric THEN 'high' ELSE 'critical' END,
+       'Old PnL ' || ${usd("d.old_pnl_usd")} || ', new FIFO PnL ' || ${usd("d.new_pnl_usd")}
+         || ' (difference ' || ${usd("d.difference_usd")} || '); cause: ' || replace(d.cause, '_', ' '),
+       jsonb_build_object('month', to_char(d.sell_time AT TIME ZONE 'UTC', 'YYYY-MM'), 'differenceUsd', d.difference_usd::text,
+         'oldParentId', d.old_parent_id, 'cause', d.cause, 'sellTime', d.sell_time::text),
+       d.old_pnl_usd, d.new_pnl_usd
+     FROM fifo_pnl_differences d
+     LEFT JOIN fifo_cause_decisions a ON a.allocation_version = d.allocation_version AND a.cause = d.cause AND a.undone_at IS NULL
+     WHERE d.allocation_version = $1 AND d.computation_id = $2 AND a.id IS NULL
+       AND (d.cause = 'unexplained' OR abs(d.difference_usd) > $6::numeric)`,
+    [
+      version, runId, settings.severity.lowBelow, settings.severity.mediumBelow, settings.severity.highBelow,
+      settings.pnlDiscrepancyItemAboveUsd,
+    ],
+  );
+  // Temp tables have no statistics until analyzed.
   await tx.exec("ANALYZE review_candidates; ANALYZE review_preserved;");
   const label = `run #${runId}`;
-  const params = [version, runId, label, symbols];
+
+  // One pass over the version's items for the candidates' (trade, issue) pairs.
+  await tx.query(
+    `CREATE TEMP TABLE review_known ON COMMIT DROP AS
+     SELECT q.id, q.trade_id, q.issue_type, q.status, q.resolution_type
+     FROM manual_review_queue q JOIN review_candidates c ON c.trade_id = q.trade_id AND c.issue_type = q.issue_type
+     WHERE q.allocation_version = $1`,
+    [version],
+  );
+  await tx.exec("ANALYZE review_known");
 
   const [opened] = await tx.query<{ n: number }>(
     `WITH inserted AS (
        INSERT INTO manual_review_queue (allocation_version, trade_id, symbol, issue_type, severity, reason, details,
-         unmatched_size, notional_usd, old_pnl_usd, new_pnl_usd, opened_by_computation_id)
+         unmatched_size, notional_usd, old_pnl_usd, new_pnl_usd, opened_by_computation_id, trade_order_time)
        SELECT $1, c.trade_id, c.symbol, c.issue_type, c.severity, c.reason, c.details, c.unmatched_size,
-         c.notional_usd, c.old_pnl_usd, c.new_pnl_usd, $2
+         c.notional_usd, c.old_pnl_usd, c.new_pnl_usd, $2,
+         -- sells' times come from usable trades (the engine read them); an unusable trade's may be garbage
+         CASE WHEN c.issue_type <> 'invalid_trade' THEN (c.details->>'sellTime')::timestamptz END
        FROM review_candidates c
-       WHERE NOT EXISTS (SELECT 1 FROM manual_review_queue q
-         WHERE q.allocation_version = $1 AND q.trade_id = c.trade_id AND q.issue_type = c.issue_type)
+       LEFT JOIN review_known k ON k.trade_id = c.trade_id AND k.issue_type = c.issue_type
+       WHERE k.id IS NULL
+       ON CONFLICT (allocation_version, trade_id, issue_type) WHERE status IN ('pending', 'in_review') DO NOTHING
        RETURNING id
      ), history AS (
        INSERT INTO manual_review_history (item_id, action, from_status, to_status, actor_label, computation_id, notes)
        SELECT id, 'opened', NULL, 'pending', $3, $2, 'Opened by ' || $3 FROM inserted
      ) SELECT count(*)::int AS n FROM inserted`,
-    params.slice(0, 3),
+    [version, runId, label],
   );
 
-  // The problem came back after a run had closed it automatically: reopen the same item.
+  // The problem came back after a run had closed it automatically: reopen the same item (the
+  // newest such one, and only when no item of that trade and issue is open).
   const [reopened] = await tx.query<{ n: number }>(
-    `WITH reopened AS (
+    `WITH open_pairs AS (
+       SELECT DISTINCT trade_id, issue_type FROM review_known WHERE status IN ('pending', 'in_review')
+     ), target AS (
+       SELECT DISTINCT ON (k.trade_id, k.issue_type) k.id, k.trade_id, k.issue_type
+       FROM review_known k LEFT JOIN open_pairs o ON o.trade_id = k.trade_id AND o.issue_type = k.issue_type
+       WHERE k.status = 'resolved' AND k.resolution_type = 'auto_resolved' AND o.trade_id IS NULL
+       ORDER BY k.trade_id, k.issue_type, k.id DESC
+     ), reopened AS (
        UPDATE manual_review_queue q SET status = 'pending', severity = c.severity, reason = c.reason,
          details = c.details, unmatched_size = c.unmatched_size, notional_usd = c.notional_usd,
          old_pnl_usd = c.old_pnl_usd, new_pnl_usd = c.new_pnl_usd, resolution_type = NULL,
          resolution_notes = NULL, resolved_at = NULL, resolved_by = NULL, closed_by_computation_id = NULL,
          row_version = q.row_version + 1, updated_at = now()
-       FROM review_candidates c
-       WHERE q.allocation_version = $1 AND q.trade_id = c.trade_id AND q.issue_type = c.issue_type
-         AND q.status = 'resolved' AND q.resolution_type = 'auto_resolved'
-         AND NOT EXISTS (SELECT 1 FROM manual_review_queue o WHERE o.allocation_version = $1
-           AND o.trade_id = c.trade_id AND o.issue_type = c.issue_type AND o.status IN ('pending', 'in_review'))
+       FROM target t JOIN review_candidates c ON c.trade_id = t.trade_id AND c.issue_type = t.issue_type
+       WHERE q.id = t.id
        RETURNING q.id
      ), history AS (
        INSERT INTO manual_review_history (item_id, action, from_status, to_status, actor_label, computation_id, notes)
-       SELECT id, 'reopened', 'resolved', 'pending', $3, $2, 'The problem is back after ' || $3 FROM reopened
+       SELECT id, 'reopened', 'resolved', 'pending', $2, $1, 'The problem is back after ' || $2 FROM reopened
      ) SELECT count(*)::int AS n FROM reopened`,
-    params.slice(0, 3),
+    [runId, label],
   );
 
   // Still a problem: keep the open item, refresh its figures.
@@ -107,30 +182,107 @@ export async function syncReviewItems(
     `UPDATE manual_review_queue q SET severity = c.severity, reason = c.reason, details = c.details,
        unmatched_size = c.unmatched_size, notional_usd = c.notional_usd, old_pnl_usd = c.old_pnl_usd,
        new_pnl_usd = c.new_pnl_usd, updated_at = now()
-     FROM review_candidates c
-     WHERE q.allocation_version = $1 AND q.trade_id = c.trade_id AND q.issue_type = c.issue_type
-       AND q.status IN ('pending', 'in_review')
+     FROM review_known k JOIN review_candidates c ON c.trade_id = k.trade_id AND c.issue_type = k.issue_type
+     WHERE q.id = k.id AND k.status IN ('pending', 'in_review')
        AND (q.severity, q.reason, q.details) IS DISTINCT FROM (c.severity, c.reason, c.details)`,
-    [version],
   );
 
+  const settled = await settleAcceptedCauses(tx, runId, version, symbols, label);
+  const closed = await closeSolvedItems(tx, runId, version, symbols, label, preservedUpTo.length > 0);
+  await tx.query("SELECT set_config('enable_nestloop', 'on', true)");
+  return { opened: opened!.n + reopened!.n, closed: closed + settled };
+}
+
+/** Replaces the version's differing sells of these symbols (those the run re-examined) and their totals. */
+async function storeDifferences(
+  tx: SqlClient,
+  runId: number,
+  version: number,
+  symbols: string[],
+  differences: Iterable<SellDifference>,
+  incremental: boolean,
+): Promise<void> {
+  await tx.query(
+    `DELETE FROM fifo_pnl_differences d WHERE d.allocation_version = $1 AND d.symbol = ANY ($2::text[])
+     ${incremental ? `AND NOT EXISTS (SELECT 1 FROM review_preserved p WHERE p.symbol = d.symbol
+       AND (d.sell_time, d.sell_trade_id) <= (p.last_order_time, p.last_trade_id))` : ""}`,
+    [version, symbols],
+  );
+  await tx.copyIn(
+    "fifo_pnl_differences",
+    DIFFERENCE_COLUMNS,
+    (function* () {
+      for (const d of differences) {
+        const difference = new Big(d.newPnlUsd).minus(d.oldPnlUsd).toFixed();
+        yield [version, d.id, d.symbol, d.orderTime, d.oldParentId, d.oldPnlUsd, d.newPnlUsd, difference, d.cause, runId];
+      }
+    })(),
+  );
+  await tx.query("DELETE FROM fifo_cause_totals WHERE allocation_version = $1 AND symbol = ANY ($2::text[])", [version, symbols]);
+  await tx.query(
+    `INSERT INTO fifo_cause_totals (allocation_version, symbol, cause, sells, total_difference_usd, largest_abs_difference_usd)
+     SELECT $1, symbol, cause, count(*), sum(difference_usd), max(abs(difference_usd))
+     FROM fifo_pnl_differences WHERE allocation_version = $1 AND symbol = ANY ($2::text[])
+     GROUP BY symbol, cause`,
+    [version, symbols],
+  );
+}
+
+/** Open pnl_discrepancy items of a cause a reviewer accepted: settled by that decision. */
+async function settleAcceptedCauses(tx: SqlClient, runId: number, version: number, symbols: string[], label: string) {
+  const [row] = await tx.query<{ n: number }>(
+    `WITH settled AS (
+       UPDATE manual_review_queue q SET status = 'resolved', resolution_type = 'cause_accepted',
+         resolution_notes = 'Cause "' || a.cause || '" accepted: ' || a.reason, resolved_at = now(),
+         settled_by_decision_id = a.id, closed_by_computation_id = $2, row_version = q.row_version + 1, updated_at = now()
+       FROM manual_review_queue old
+       JOIN fifo_pnl_differences d ON d.allocation_version = old.allocation_version AND d.sell_trade_id = old.trade_id
+       JOIN fifo_cause_decisions a ON a.allocation_version = d.allocation_version AND a.cause = d.cause AND a.undone_at IS NULL
+       WHERE q.id = old.id AND old.allocation_version = $1 AND old.symbol = ANY ($3::text[])
+         AND old.issue_type = 'pnl_discrepancy' AND old.status IN ('pending', 'in_review')
+       RETURNING q.id, old.status AS from_status, a.id AS decision_id, a.cause
+     ), history AS (
+       INSERT INTO manual_review_history (item_id, action, from_status, to_status, actor_label, computation_id, notes, details)
+       SELECT id, 'cause_accepted', from_status, 'resolved', $4, $2, 'Settled by the accepted cause "' || cause || '" (' || $4 || ')',
+         jsonb_build_object('decisionId', decision_id, 'cause', cause)
+       FROM settled
+     ) SELECT count(*)::int AS n FROM settled`,
+    [version, runId, symbols, label],
+  );
+  return row!.n;
+}
+
+async function closeSolvedItems(
+  tx: SqlClient,
+  runId: number,
+  version: number,
+  symbols: string[],
+  label: string,
+  incremental: boolean,
+): Promise<number> {
+  // Incremental runs keep the items of trades before their resume point: those few open items are
+  // looked up by trade id, where an index probe per item is the right plan.
+  if (incremental) await tx.query("SELECT set_config('enable_nestloop', 'on', true)");
   const [closed] = await tx.query<{ n: number }>(
-    `WITH closed AS (
+    `WITH solved AS (
+       SELECT q.id, q.status FROM manual_review_queue q
+       LEFT JOIN review_candidates c ON c.trade_id = q.trade_id AND c.issue_type = q.issue_type
+       WHERE q.allocation_version = $1 AND q.symbol = ANY ($4::text[]) AND q.status IN ('pending', 'in_review')
+         AND c.trade_id IS NULL
+         ${incremental ? `AND NOT EXISTS (SELECT 1 FROM review_preserved p JOIN trade_records t ON t.id = q.trade_id
+           WHERE p.symbol = q.symbol AND (t.order_time, t.id) <= (p.last_order_time, p.last_trade_id))` : ""}
+     ), closed AS (
        UPDATE manual_review_queue q SET status = 'resolved', resolution_type = 'auto_resolved',
          resolution_notes = 'Problem gone after ' || $3, resolved_at = now(), closed_by_computation_id = $2,
          row_version = q.row_version + 1, updated_at = now()
-       FROM manual_review_queue old
-       WHERE old.id = q.id AND q.allocation_version = $1 AND q.symbol = ANY ($4::text[])
-         AND q.status IN ('pending', 'in_review')
-         AND NOT EXISTS (SELECT 1 FROM review_candidates c WHERE c.trade_id = q.trade_id AND c.issue_type = q.issue_type)
-         AND NOT EXISTS (SELECT 1 FROM review_preserved p JOIN trade_records t ON t.id = q.trade_id
-           WHERE p.symbol = q.symbol AND (t.order_time, t.id) <= (p.last_order_time, p.last_trade_id))
-       RETURNING q.id, old.status AS from_status
+       FROM solved s WHERE s.id = q.id
+       RETURNING q.id, s.status AS from_status
      ), history AS (
        INSERT INTO manual_review_history (item_id, action, from_status, to_status, actor_label, computation_id, notes)
        SELECT id, 'auto_resolved', from_status, 'resolved', $3, $2, 'Problem gone after ' || $3 FROM closed
      ) SELECT count(*)::int AS n FROM closed`,
-    params,
+    [version, runId, label, symbols],
   );
-  return { opened: opened!.n + reopened!.n, closed: closed!.n };
+  if (incremental) await tx.query("SELECT set_config('enable_nestloop', 'off', true)");
+  return closed!.n;
 }

@@ -4,12 +4,15 @@ import type { SqlClient } from "../sql-client";
 export interface ComputeSettings {
   severity: { lowBelow: string; mediumBelow: string; highBelow: string };
   pnlDiscrepancyThresholdUsd: string;
+  /** A difference with an explained cause opens its own review item only above this (USD). */
+  pnlDiscrepancyItemAboveUsd: string;
   dustNotionalUsd: string;
 }
 
 export const DEFAULT_SETTINGS: ComputeSettings = {
   severity: { lowBelow: "10", mediumBelow: "1000", highBelow: "10000" },
   pnlDiscrepancyThresholdUsd: "0.01",
+  pnlDiscrepancyItemAboveUsd: "1000",
   dustNotionalUsd: "1",
 };
 
@@ -24,6 +27,7 @@ export async function readComputeSettings(db: SqlClient): Promise<ComputeSetting
       highBelow: value.get("severity_high_below_usd") ?? d.severity.highBelow,
     },
     pnlDiscrepancyThresholdUsd: value.get("pnl_discrepancy_threshold_usd") ?? d.pnlDiscrepancyThresholdUsd,
+    pnlDiscrepancyItemAboveUsd: value.get("pnl_discrepancy_item_above_usd") ?? d.pnlDiscrepancyItemAboveUsd,
     dustNotionalUsd: value.get("dust_notional_usd") ?? d.dustNotionalUsd,
   };
 }

@@ -9,7 +9,9 @@ import {
   autoBucket, baselineLabel, cumulativePnl, differenceHistogram, largestDifferences, parseBaseline, symbolComparison,
   type Bucket,
 } from "./compare";
+import { causeDecisions } from "../review/cause-decisions";
 import { discrepanciesSource, discrepancyCounts, type DiscrepancyRow } from "./discrepancies";
+import { causeOfSell, causeSummary } from "./discrepancy-causes";
 import { activeRuns, recentRuns, versionHealth } from "./overview";
 import type { Page } from "./params";
 import { pnlBySymbolSource, pnlTotals, versionSymbols, type SymbolPnlRow } from "./pnl-by-symbol";
@@ -69,8 +71,13 @@ export async function discrepanciesPageData(db: SqlClient, params: SearchParams)
   const data = await tablePage<DiscrepancyRow, DiscrepanciesState["sort"]["column"], DiscrepanciesState["filters"]>(
     db, TABLES.discrepancies, discrepanciesSource, params,
   );
-  const counts = await discrepancyCounts(db, data.context.version, data.state.filters.symbol);
-  return { ...data, counts };
+  const { version } = data.context;
+  const [counts, causes, decisions] = await Promise.all([
+    discrepancyCounts(db, version, data.state.filters.symbol),
+    causeSummary(db, version, data.state.filters.symbol),
+    causeDecisions(db, version),
+  ]);
+  return { ...data, counts, causes, decisions };
 }
 
 export async function pnlPageData(db: SqlClient, params: SearchParams) {
@@ -132,8 +139,8 @@ export async function tradePageData(db: SqlClient, tradeId: number, params: Sear
   const [currentVersion, versions] = await Promise.all([getCurrentVersion(db), listVersions(db)]);
   const version = versionParam(params.version) ?? currentVersion;
   const withData = versions.filter((v) => v.hasData).map((v) => v.version);
-  const detail = await tradeDetail(db, tradeId, version, withData);
-  return { version, currentVersion, versions, detail };
+  const [detail, cause] = await Promise.all([tradeDetail(db, tradeId, version, withData), causeOfSell(db, version, tradeId)]);
+  return { version, currentVersion, versions, detail, cause };
 }
 
 export async function comparePageData(db: SqlClient, params: SearchParams) {

@@ -1,4 +1,5 @@
-// Discrepancies (v_allocation_discrepancies, materialized per version in dash_discrepancies).
+// Discrepancies (v_allocation_discrepancies, materialized per version in dash_discrepancies), with
+// the cause of each PnL difference (fifo_pnl_differences, written by the run).
 import type { SqlClient } from "../sql-client";
 import { baseConditions, type BaseFilters } from "./filters";
 import type { TableSource } from "./table-source";
@@ -7,6 +8,7 @@ export type DiscrepancyType = "sell_size_mismatch" | "buy_overallocated" | "buy_
 
 export interface DiscrepancyFilters extends BaseFilters {
   type?: DiscrepancyType;
+  cause?: string;
 }
 
 export interface DiscrepancyRow {
@@ -20,15 +22,18 @@ export interface DiscrepancyRow {
   actual: string | null;
   difference: string | null;
   details: string;
+  cause: string | null;
 }
 
 type Sort = "abs_difference" | "trade_time" | "trade_id";
 
 export const discrepanciesSource: TableSource<DiscrepancyFilters, Sort> = {
-  from: "FROM dash_discrepancies d",
+  from: `FROM dash_discrepancies d LEFT JOIN fifo_pnl_differences c ON d.discrepancy_type = 'pnl_difference'
+    AND c.allocation_version = d.allocation_version AND c.sell_trade_id = d.trade_id`,
   where(p, f) {
     const out = baseConditions(p, f, { version: "d.allocation_version", symbol: "d.symbol", time: "d.trade_time" });
     if (f.type) out.push(`d.discrepancy_type = ${p.add(f.type)}::text`);
+    if (f.cause) out.push(`d.discrepancy_type = 'pnl_difference'`, `c.cause = ${p.add(f.cause)}::text`);
     return out;
   },
   sorts: {
@@ -38,10 +43,19 @@ export const discrepanciesSource: TableSource<DiscrepancyFilters, Sort> = {
   },
   tieBreak: "d.id",
   pageColumns: `d.id, d.discrepancy_type AS "discrepancyType", d.symbol, d.trade_id AS "tradeId",
-    d.related_trade_id AS "relatedTradeId", d.trade_time AS "tradeTime", d.expected, d.actual, d.difference, d.details`,
-  // Without a date filter the count is pre-aggregated per symbol and type.
+    d.related_trade_id AS "relatedTradeId", d.trade_time AS "tradeTime", d.expected, d.actual, d.difference, d.details, c.cause`,
+  // Without a date filter the count is pre-aggregated per symbol and type (and cause).
   async exactCount(db: SqlClient, f) {
     if (f.from || f.to) return null;
+    if (f.cause) {
+      if (f.type && f.type !== "pnl_difference") return 0;
+      const [row] = await db.query<{ n: number }>(
+        `SELECT coalesce(sum(sells), 0)::bigint AS n FROM fifo_cause_totals
+         WHERE allocation_version = $1 AND ($2::text IS NULL OR symbol = $2) AND cause = $3`,
+        [f.version, f.symbol ?? null, f.cause],
+      );
+      return row?.n ?? 0;
+    }
     const [row] = await db.query<{ n: number }>(
       `SELECT coalesce(sum(discrepancies), 0)::bigint AS n FROM dash_discrepancy_counts
        WHERE allocation_version = $1 AND ($2::text IS NULL OR symbol = $2) AND ($3::text IS NULL OR discrepancy_type = $3)`,
@@ -60,6 +74,7 @@ export const discrepanciesSource: TableSource<DiscrepancyFilters, Sort> = {
     ["actual", "d.actual"],
     ["difference", "d.difference"],
     ["details", "d.details"],
+    ["cause", "c.cause"],
   ],
 };
 

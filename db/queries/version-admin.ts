@@ -156,6 +156,10 @@ export async function deleteVersion(db: SqlClient, version: number, deletedBy: s
         "WITH d AS (DELETE FROM manual_review_queue WHERE allocation_version = $1 RETURNING 1) SELECT count(*) AS n FROM d",
       ),
     };
+    // The differences' causes and the decisions about them belong to the deleted results.
+    for (const table of ["fifo_pnl_differences", "fifo_cause_totals", "fifo_cause_decisions"]) {
+      await tx.query(`DELETE FROM ${table} WHERE allocation_version = $1`, [version]);
+    }
     await tx.query(
       `INSERT INTO allocation_version_deletions
          (allocation_version, deleted_by, allocations_deleted, unmatched_sells_deleted, snapshots_deleted, review_items_deleted)

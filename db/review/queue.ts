@@ -7,6 +7,8 @@ import { REVIEW_STATUSES, SEVERITIES } from "@/lib/review/workflow";
 import type { SqlClient } from "../sql-client";
 import {
   type FilterContext,
+  NOTIONAL_ORDER_SQL,
+  SEVERITY_ORDER_SQL,
   SEVERITY_RANK_SQL,
   STATUS_RANK_SQL,
   SqlParams,
@@ -53,34 +55,101 @@ const ROW_COLUMNS = `i.id, i.allocation_version, i.trade_id, i.symbol, i.issue_t
   i.resolved_by_email, i.manual_trade_id, i.opened_by_computation_id, i.closed_by_computation_id, i.row_version,
   i.created_at, i.updated_at, i.trade_time, i.trade_side`;
 
-function orderBy(sort: ReviewSort): string {
+/**
+ * A sort as keys in one direction, so a page can start right after (or before) an item: the
+ * keyset `(keys) > (the item's keys)` instead of OFFSET, which would read every earlier row.
+ * `seek` is the NULL-free form of a nullable key (NULLs sort last in both directions).
+ */
+interface SortKey {
+  sql: string;
+  nullable?: { infinity: string };
+}
+
+function sortKeys(sort: ReviewSort): { keys: SortKey[]; dir: "ASC" | "DESC" } {
   const dir = sort.direction === "asc" ? "ASC" : "DESC";
-  const tie = `i.id ${dir}`;
+  const id = { sql: "i.id" };
+  const numeric = { infinity: "numeric" };
   switch (sort.column) {
     case "priority":
-      // Pending critical first: open before closed, then strongest severity, biggest notional, oldest.
-      return `${STATUS_RANK_SQL}, ${SEVERITY_RANK_SQL} DESC, i.notional_usd DESC NULLS LAST, i.id ASC`;
+      // Pending critical first: open before closed, strongest severity, biggest notional, oldest.
+      // All ascending, in the exact expressions of manual_review_queue_priority_seek_idx (0008).
+      return { keys: [{ sql: STATUS_RANK_SQL }, { sql: SEVERITY_ORDER_SQL }, { sql: NOTIONAL_ORDER_SQL }, id], dir: "ASC" };
     case "severity":
-      return `${SEVERITY_RANK_SQL} ${dir}, ${tie}`;
+      return { keys: [{ sql: SEVERITY_RANK_SQL }, id], dir };
     case "status":
-      return `${STATUS_RANK_SQL} ${dir}, ${tie}`;
+      return { keys: [{ sql: STATUS_RANK_SQL }, id], dir };
     case "symbol":
-      return `i.symbol ${dir}, ${tie}`;
+      return { keys: [{ sql: "i.symbol" }, id], dir };
     case "type":
-      return `i.issue_type ${dir}, ${tie}`;
+      return { keys: [{ sql: "i.issue_type" }, id], dir };
     case "notional":
-      return `i.notional_usd ${dir} NULLS LAST, ${tie}`;
+      return { keys: [{ sql: "i.notional_usd", nullable: numeric }, id], dir };
     case "unmatched":
-      return `i.unmatched_size ${dir} NULLS LAST, ${tie}`;
+      return { keys: [{ sql: "i.unmatched_size", nullable: numeric }, id], dir };
     case "trade_time":
-      return `i.trade_time ${dir} NULLS LAST, ${tie}`;
+      return { keys: [{ sql: "i.trade_time", nullable: { infinity: "timestamptz" } }, id], dir };
     case "created":
-      return `i.created_at ${dir}, ${tie}`;
+      return { keys: [{ sql: "i.created_at" }, id], dir };
     case "updated":
-      return `i.updated_at ${dir}, ${tie}`;
+      return { keys: [{ sql: "i.updated_at" }, id], dir };
     case "id":
-      return tie;
+      return { keys: [id], dir };
   }
+}
+
+function orderBy(keys: SortKey[], dir: "ASC" | "DESC"): string {
+  return keys.map((k) => `${k.sql} ${dir}${k.nullable ? " NULLS LAST" : ""}`).join(", ");
+}
+
+/** A key as compared in a keyset: NULLs become the end of the order (they sort last). */
+function seekSql(key: SortKey, dir: "ASC" | "DESC"): string {
+  if (!key.nullable) return key.sql;
+  const end = dir === "ASC" ? "infinity" : "-infinity";
+  return `coalesce(${key.sql}, '${end}'::${key.nullable.infinity})`;
+}
+
+const reverse = (dir: "ASC" | "DESC") => (dir === "ASC" ? "DESC" : "ASC");
+
+/**
+ * The rows after (or before) the cursor item in the query's order, or null when the cursor item
+ * is gone (then the page falls back to its number).
+ */
+async function keysetPage(
+  db: SqlClient,
+  query: ReviewQuery,
+  ctx: FilterContext,
+  cursor: { after: number } | { before: number },
+  limit: number,
+): Promise<ReviewItemRow[] | null> {
+  const { keys, dir } = sortKeys(query.sort);
+  const forward = "after" in cursor;
+  const at = forward ? cursor.after : cursor.before;
+  // The cursor item's own keys, in the same NULL-free form as the comparison.
+  const k = new SqlParams();
+  const seeks = keys.map((key) => seekSql(key, dir));
+  const [values] = await db.query<Record<string, unknown>>(
+    `SELECT ${seeks.map((sql, n) => `(${sql})::text AS k${n}`).join(", ")}
+     FROM ${reviewItemsSubquery(k.add(ctx.dustNotionalUsd))} i WHERE i.id = ${k.add(at)}`,
+    k.values,
+  );
+  if (!values) return null;
+  const p = new SqlParams();
+  const source = reviewItemsSubquery(p.add(ctx.dustNotionalUsd));
+  const where = filterConditions(query, ctx, p);
+  const op = forward === (dir === "ASC") ? ">" : "<";
+  const seek = `(${seeks.join(", ")}) ${op} (${keys.map((_, n) => p.add(values[`k${n}`])).join(", ")})`;
+  const scanDir = forward ? dir : reverse(dir);
+  const rows = await db.query<ReviewItemRow>(
+    `SELECT ${ROW_COLUMNS} FROM ${source} i ${where ? `${where} AND` : "WHERE"} ${seek}
+     ORDER BY ${orderByIn(keys, scanDir, dir)} LIMIT ${p.add(limit)}`,
+    p.values,
+  );
+  return forward ? rows : rows.reverse();
+}
+
+/** ORDER BY in `scanDir`; nullable keys keep NULLs at the end of `dir` (so first when reversed). */
+function orderByIn(keys: SortKey[], scanDir: "ASC" | "DESC", dir: "ASC" | "DESC"): string {
+  return keys.map((k) => `${k.sql} ${scanDir}${k.nullable ? (scanDir === dir ? " NULLS LAST" : " NULLS FIRST") : ""}`).join(", ");
 }
 
 function selectItems(filter: Partial<ReviewFilter>, ctx: FilterContext, p: SqlParams, columns = ROW_COLUMNS): string {
@@ -88,11 +157,21 @@ function selectItems(filter: Partial<ReviewFilter>, ctx: FilterContext, p: SqlPa
   return `SELECT ${columns} FROM ${source} i ${filterConditions(filter, ctx, p)}`;
 }
 
-/** One page of the queue. */
+/**
+ * One page of the queue: after/before a cursor item by keyset (what Next and Previous send), else
+ * by page number (a shared link, or the first page).
+ */
 export async function listReviewItems(db: SqlClient, query: ReviewQuery, ctx: FilterContext): Promise<ReviewItemRow[]> {
+  const cursor = query.after ? { after: query.after } : query.before ? { before: query.before } : null;
+  if (cursor) {
+    const rows = await keysetPage(db, query, ctx, cursor, query.size);
+    if (rows) return rows;
+  }
+  const { keys, dir } = sortKeys(query.sort);
   const p = new SqlParams();
-  const sql = `${selectItems(query, ctx, p)} ORDER BY ${orderBy(query.sort)}
-    LIMIT ${p.add(query.size)} OFFSET ${p.add((query.page - 1) * query.size)}`;
+  const offset = (query.page - 1) * query.size;
+  const sql = `${selectItems(query, ctx, p)} ORDER BY ${orderBy(keys, dir)}
+    LIMIT ${p.add(query.size)}${offset > 0 ? ` OFFSET ${p.add(offset)}` : ""}`;
   return db.query<ReviewItemRow>(sql, p.values);
 }
 
@@ -207,18 +286,17 @@ export async function* exportReviewItems(
   ctx: FilterContext,
   batchSize = 2000,
 ): AsyncIterable<ReviewItemRow> {
+  const { keys, dir } = sortKeys(query.sort);
   const p = new SqlParams();
-  const ordered = await db.query<{ id: number }>(`${selectItems(query, ctx, p, "i.id")} ORDER BY ${orderBy(query.sort)}`, p.values);
-  for (let start = 0; start < ordered.length; start += batchSize) {
-    const ids = ordered.slice(start, start + batchSize).map((r) => r.id);
-    const batch = new SqlParams();
-    const source = reviewItemsSubquery(batch.add(ctx.dustNotionalUsd));
-    const rows = await db.query<ReviewItemRow>(
-      `SELECT ${ROW_COLUMNS} FROM unnest(${batch.add(ids)}::bigint[]) WITH ORDINALITY AS o(id, n)
-       JOIN ${source} i ON i.id = o.id ORDER BY o.n`,
-      batch.values,
-    );
+  let rows = await db.query<ReviewItemRow>(
+    `${selectItems(query, ctx, p)} ORDER BY ${orderBy(keys, dir)} LIMIT ${p.add(batchSize)}`,
+    p.values,
+  );
+  // Each next batch starts after the last row sent (keyset), never re-reading earlier rows.
+  while (rows.length > 0) {
     yield* rows;
+    if (rows.length < batchSize) return;
+    rows = (await keysetPage(db, query, ctx, { after: rows[rows.length - 1]!.id }, batchSize)) ?? [];
   }
 }
 

@@ -16,19 +16,30 @@ export class SqlParams {
   }
 }
 
-/** A subquery (alias it) with one row per item and the derived columns. */
+/** One column of the item's trade, looked up only where an expression needs it (an index probe). */
+const tradeColumn = (column: string) => `(SELECT tr.${column} FROM trade_records tr WHERE tr.id = q.trade_id)`;
+/** Runs store the trade's time on the item; items written otherwise look it up. */
+const TRADE_TIME_SQL = `coalesce(q.trade_order_time, ${tradeColumn("order_time")})`;
+
+/**
+ * A subquery (alias it) with one row per item and the derived columns. Trade columns are scalar
+ * subqueries, evaluated only for the rows and columns a query uses: a page probes its 50 trades,
+ * the groups and counts read the item alone, and no plan ever scans every trade.
+ */
 export function reviewItemsSubquery(dustParam: string): string {
+  const notional = `coalesce(q.notional_usd, q.unmatched_size * ${tradeColumn("price")})`;
   return `(
-    SELECT q.*, t.order_time AS trade_time, t.side AS trade_side, t.size AS trade_size, t.price AS trade_price,
-      to_char(t.order_time AT TIME ZONE 'UTC', 'YYYY-MM') AS month,
+    SELECT q.*, ${TRADE_TIME_SQL} AS trade_time, ${tradeColumn("side")} AS trade_side,
+      ${tradeColumn("size")} AS trade_size, ${tradeColumn("price")} AS trade_price,
+      to_char(${TRADE_TIME_SQL} AT TIME ZONE 'UTC', 'YYYY-MM') AS month,
       ua.email AS assignee_email, ur.email AS resolved_by_email,
-      (q.issue_type = 'unmatched_sell'
-        AND coalesce(q.notional_usd, q.unmatched_size * t.price) < ${dustParam}::numeric) AS is_dust,
+      (q.issue_type = 'unmatched_sell' AND ${notional} < ${dustParam}::numeric) AS is_dust,
       CASE
-        WHEN q.issue_type = 'unmatched_sell' AND coalesce(q.notional_usd, q.unmatched_size * t.price) < ${dustParam}::numeric
-          THEN 'dust'
-        WHEN q.issue_type = 'unmatched_sell' AND q.unmatched_size >= t.size THEN 'no_open_lot'
+        WHEN q.issue_type = 'unmatched_sell' AND ${notional} < ${dustParam}::numeric THEN 'dust'
+        WHEN q.issue_type = 'unmatched_sell'
+          AND q.unmatched_size >= coalesce((q.details->>'sellSize')::numeric, ${tradeColumn("size")}) THEN 'no_open_lot'
         WHEN q.issue_type = 'unmatched_sell' THEN 'partly_covered'
+        WHEN q.issue_type = 'pnl_discrepancy' AND q.details->>'cause' ~ '^[a-z_]{1,40}$' THEN q.details->>'cause'
         WHEN q.issue_type = 'pnl_discrepancy' AND q.new_pnl_usd IS NULL THEN 'no_new_pnl'
         WHEN q.issue_type = 'pnl_discrepancy' AND q.old_pnl_usd > q.new_pnl_usd THEN 'old_pnl_higher'
         WHEN q.issue_type = 'pnl_discrepancy' THEN 'old_pnl_lower'
@@ -42,7 +53,6 @@ export function reviewItemsSubquery(dustParam: string): string {
         ELSE 'unusable'
       END AS cause
     FROM manual_review_queue q
-    LEFT JOIN trade_records t ON t.id = q.trade_id
     LEFT JOIN app_users ua ON ua.id = q.assigned_to
     LEFT JOIN app_users ur ON ur.id = q.resolved_by
   )`;
@@ -100,5 +110,9 @@ export function needsDerivedColumns(filter: Partial<ReviewFilter>): boolean {
 // The rank expressions are indexed (drizzle/0007_review_queue_speed.sql): change both together.
 export const SEVERITY_RANK_SQL = `CASE i.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END`;
 export const STATUS_RANK_SQL = `CASE i.status WHEN 'pending' THEN 0 WHEN 'in_review' THEN 1 WHEN 'resolved' THEN 2 ELSE 3 END`;
+// The priority order's other keys, ascending (drizzle/0008_discrepancy_causes.sql indexes them):
+// strongest severity first, biggest notional first with no notional last.
+export const SEVERITY_ORDER_SQL = `CASE i.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END`;
+export const NOTIONAL_ORDER_SQL = `coalesce(-i.notional_usd, 'infinity'::numeric)`;
 const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1 };
 const STATUS_RANK: Record<ReviewStatus, number> = { pending: 0, in_review: 1, resolved: 2, dismissed: 3 };

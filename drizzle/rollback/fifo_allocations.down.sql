@@ -33,6 +33,16 @@ DROP VIEW IF EXISTS "fifo_trades";
 DROP TABLE IF EXISTS "app_sign_in_devices";
 DROP TABLE IF EXISTS "app_sign_in_throttle";
 
+-- 0008: the view reads fifo_pnl_differences; the queue's column references the decisions
+DROP VIEW IF EXISTS "v_allocation_discrepancies";
+ALTER TABLE IF EXISTS "manual_review_queue" DROP COLUMN IF EXISTS "settled_by_decision_id";
+ALTER TABLE IF EXISTS "manual_review_queue" DROP COLUMN IF EXISTS "trade_order_time";
+DROP TABLE IF EXISTS "fifo_cause_decisions";
+DROP TABLE IF EXISTS "fifo_cause_totals";
+DROP TABLE IF EXISTS "fifo_pnl_differences";
+DROP INDEX IF EXISTS "manual_review_queue_priority_seek_idx";
+DROP INDEX IF EXISTS "manual_review_queue_settled_by_idx";
+
 
 -- 0007
 DROP INDEX IF EXISTS "manual_review_queue_counts_idx";

@@ -1,9 +1,11 @@
 // Turns what the engine found into review-queue candidates (SPEC section 5): unmatched sells by
-// notional, unusable trades, and sells whose old pnl_usd differs from the new PnL.
+// notional and unusable trades. Sells whose old pnl_usd differs from the new PnL are kept with
+// their cause; the review sync opens items for the few of them a person must look at.
 import Big from "big.js";
 import { severityFor, type UnmatchedSell, type UnusableTrade } from "@/lib/fifo";
 import type { ReviewCandidate } from "@/db/compute/review-sync";
 import type { ComputeSettings } from "@/db/compute/settings";
+import type { DiscrepancyCause } from "./discrepancy-causes";
 
 export function unmatchedCandidate(u: UnmatchedSell, settings: ComputeSettings): ReviewCandidate {
   const dust = new Big(u.notionalUsd).lt(settings.dustNotionalUsd);
@@ -47,7 +49,7 @@ export function invalidTradeCandidate(t: UnusableTrade): ReviewCandidate {
   };
 }
 
-/** A sell whose old pnl_usd differs from its new PnL: kept small, a big run can have many. */
+/** A sell whose old pnl_usd differs from its new PnL, with its cause: kept small, a big run has many. */
 export interface PnlDifference {
   id: number;
   symbol: string;
@@ -55,6 +57,7 @@ export interface PnlDifference {
   oldPnlUsd: string;
   newPnlUsd: string;
   oldParentId: number | null;
+  cause: DiscrepancyCause;
 }
 
 /** The sell's old pnl_usd against the sum of its new allocations' PnL; null when within tolerance. */
@@ -62,7 +65,7 @@ export function pnlDifference(
   sell: { id: number; symbol: string; orderTime: string; oldPnlUsd: string | null; oldParentId: number | null },
   newPnlUsd: Big,
   settings: ComputeSettings,
-): PnlDifference | null {
+): Omit<PnlDifference, "cause"> | null {
   if (sell.oldPnlUsd === null) return null;
   let old: Big;
   try {
@@ -78,22 +81,6 @@ export function pnlDifference(
     oldPnlUsd: old.toFixed(),
     newPnlUsd: newPnlUsd.toFixed(),
     oldParentId: sell.oldParentId,
-  };
-}
-
-export function pnlDiscrepancyCandidate(d: PnlDifference, settings: ComputeSettings): ReviewCandidate {
-  const difference = new Big(d.newPnlUsd).minus(d.oldPnlUsd);
-  return {
-    tradeId: d.id,
-    symbol: d.symbol,
-    issueType: "pnl_discrepancy",
-    severity: severityFor(difference.abs().toFixed(), thresholds(settings)),
-    reason: `Old PnL ${formatUsd(d.oldPnlUsd)}, new FIFO PnL ${formatUsd(d.newPnlUsd)} (difference ${formatUsd(difference.toFixed())})`,
-    details: { month: d.orderTime.slice(0, 7), differenceUsd: difference.toFixed(), oldParentId: d.oldParentId },
-    unmatchedSize: null,
-    notionalUsd: null,
-    oldPnlUsd: d.oldPnlUsd,
-    newPnlUsd: d.newPnlUsd,
   };
 }
 

@@ -2,7 +2,7 @@
 // feeds them through the pure engine (lib/fifo) and replaces the version's results for those
 // symbols in ONE transaction, so a crash, a kill or a cancel leaves the previous results intact.
 import Big from "big.js";
-import { FifoBook, type OpenLot, type UnmatchedSell } from "@/lib/fifo";
+import { FifoBook, type ApplyResult, type OpenLot, type UnmatchedSell } from "@/lib/fifo";
 import { clearResults, writeAllocations, writeSnapshots, writeUnmatchedSells, type AllocationOut, type SnapshotOut } from "@/db/compute/allocation-store";
 import { syncReviewItems, type ReviewCandidate } from "@/db/compute/review-sync";
 import {
@@ -25,7 +25,8 @@ import { refreshReadModels } from "@/db/read-models";
 import type { SqlClient } from "@/db/sql-client";
 import { liveRunIds, registerLiveRun, unregisterLiveRun } from "./live-runs";
 import { ProgressTracker } from "./progress-tracker";
-import { invalidTradeCandidate, pnlDifference, pnlDiscrepancyCandidate, unmatchedCandidate, type PnlDifference } from "./review-candidates";
+import { CauseTracker } from "./cause-tracker";
+import { invalidTradeCandidate, pnlDifference, unmatchedCandidate, type PnlDifference } from "./review-candidates";
 import { planSymbols, type SymbolPlan } from "./run-plan";
 
 export interface RunRequest {
@@ -262,7 +263,7 @@ async function writeResults(
   tracker.phase = "reviewing";
   await p.checkpoint(true);
   const preserved = p.plans.flatMap((plan) => (plan.resumeFrom ? [{ symbol: plan.symbol, ...plan.resumeFrom.point }] : []));
-  const review = await syncReviewItems(tx, run.id, version, p.symbols, collector.candidates(), preserved);
+  const review = await syncReviewItems(tx, run.id, version, p.symbols, collector.candidates(), preserved, collector.pnlDifferences);
   p.timer("review");
 
   tracker.phase = "done";
@@ -296,10 +297,11 @@ async function* allocate(trades: AsyncIterable<TradeRow>, p: PreparedRun, collec
       if (symbol !== null && book) collector.finishSymbol(symbol, book);
       symbol = trade.symbol;
       book = new FifoBook(symbol, resume.get(symbol)?.openLots ?? []);
+      collector.startSymbol(resume.get(symbol)?.openLots ?? null);
       tracker.symbolsDone++;
     }
     const result = book!.apply(trade);
-    collector.record(trade, result.unmatched, result.unusable, result.allocations);
+    collector.record(trade, result);
     tracker.tradesDone++;
     if ((tracker.tradesDone & 1023) === 0) await p.checkpoint();
     yield* result.allocations;
@@ -312,19 +314,22 @@ class FindingsCollector {
   readonly unmatched: UnmatchedSell[] = [];
   private readonly problems: ReviewCandidate[] = [];
   /** Often one per sell (the old system was wrong a lot): compact until written. */
-  private readonly pnlDifferences: PnlDifference[] = [];
+  readonly pnlDifferences: PnlDifference[] = [];
+  private causes = new CauseTracker();
   invalidTrades = 0;
   private readonly finished = new Map<string, SnapshotOut>();
   private last: { symbol: string; id: number; orderTime: string } | null = null;
 
   constructor(private readonly settings: ComputeSettings) {}
 
-  record(
-    trade: TradeRow,
-    unmatched: UnmatchedSell | null,
-    unusable: { tradeId: number; symbol: string; orderTime: string; reason: string } | null,
-    allocations: readonly { pnlUsd: string }[],
-  ): void {
+  /** A symbol starts (from the open lots an incremental run resumes, if any). */
+  startSymbol(resumedLots: OpenLot[] | null): void {
+    this.causes = new CauseTracker(resumedLots);
+  }
+
+  record(trade: TradeRow, result: ApplyResult): void {
+    const { unmatched, unusable, allocations } = result;
+    this.causes.observe(trade, result);
     this.last = { symbol: trade.symbol, id: trade.id, orderTime: trade.orderTime };
     if (unmatched) {
       this.unmatched.push(unmatched);
@@ -337,16 +342,20 @@ class FindingsCollector {
     if (trade.side === "sell" && !unusable && (allocations.length > 0 || unmatched)) {
       const newPnl = allocations.reduce((sum, a) => sum.plus(a.pnlUsd), new Big(0));
       const difference = pnlDifference(trade, newPnl, this.settings);
-      if (difference) this.pnlDifferences.push(difference);
+      if (difference) {
+        this.causes.explain({ oldParentId: trade.oldParentId, oldPnlUsd: difference.oldPnlUsd }, result, (cause) =>
+          this.pnlDifferences.push({ ...difference, cause }),
+        );
+      }
     }
   }
 
   *candidates(): Iterable<ReviewCandidate> {
     yield* this.problems;
-    for (const d of this.pnlDifferences) yield pnlDiscrepancyCandidate(d, this.settings);
   }
 
   finishSymbol(symbol: string, book: FifoBook): void {
+    this.causes.finish();
     const last = this.last!;
     this.finished.set(symbol, {
       symbol,

@@ -1,7 +1,7 @@
 // The queue's table state as it lives in the URL (?status=pending&severity=critical&sort=notional.desc&page=2),
 // parsed by one zod schema: shareable links, a working back button, and no invalid state reaching SQL.
 import { z } from "zod";
-import { idParam, MAX_PAGE, versionParam } from "@/lib/table/url-state";
+import { idParam, MAX_ID, MAX_PAGE, versionParam } from "@/lib/table/url-state";
 import { ISSUE_TYPES, REVIEW_STATUSES, SEVERITIES } from "./workflow";
 
 export const SORT_COLUMNS = [
@@ -34,6 +34,9 @@ export const reviewQuerySchema = z.object({
     z.string().regex(new RegExp(`^(${SORT_COLUMNS.join("|")})(\\.(asc|desc))?$`)),
   ).transform((v) => parseSort(v ?? "priority")),
   page: optional(z.coerce.number().int().min(1).max(MAX_PAGE)).transform((v) => v ?? 1),
+  /** Keyset paging: the page after item `after` / before item `before` in this order (ids). */
+  after: optional(z.coerce.number().int().positive().max(MAX_ID)),
+  before: optional(z.coerce.number().int().positive().max(MAX_ID)),
   size: optional(z.coerce.number().int().refine((n) => (PAGE_SIZES as readonly number[]).includes(n))).transform(
     (v) => v ?? 50,
   ),
@@ -41,7 +44,7 @@ export const reviewQuerySchema = z.object({
 
 export type ReviewQuery = z.output<typeof reviewQuerySchema>;
 /** Filters only (what the counts, the CSV export and bulk selections share). */
-export type ReviewFilter = Omit<ReviewQuery, "sort" | "page" | "size">;
+export type ReviewFilter = Omit<ReviewQuery, "sort" | "page" | "size" | "after" | "before">;
 
 export interface ReviewSort {
   column: SortColumn;
@@ -76,11 +79,15 @@ export function reviewQueryString(query: ReviewQuery, change: Partial<Record<key
     trade: query.trade,
     sort: formatSort(query.sort) === "priority" ? null : formatSort(query.sort),
     page: query.page === 1 ? null : query.page,
+    after: query.after,
+    before: query.before,
     size: query.size === 50 ? null : query.size,
     ...change,
   };
   // Any filter change starts again on page 1.
   if (Object.keys(change).some((key) => key !== "page") && !("page" in change)) values.page = null;
+  // A cursor belongs to one page of one order and filter: any change drops it.
+  if (Object.keys(change).length > 0 && !("after" in change) && !("before" in change)) values.after = values.before = null;
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(values)) {
     if (value !== null && value !== undefined && value !== "" && !(key === "status" && value === "all")) {

@@ -127,6 +127,7 @@ export const DISMISS_REASON_KEYS = Object.keys(DISMISS_REASONS) as DismissReason
 export function resolutionLabel(type: string | null): string {
   if (!type) return "";
   if (type === "auto_resolved") return "Resolved automatically by a run";
+  if (type === "cause_accepted") return "Settled: a reviewer accepted its cause for the version";
   if (type in RESOLUTION_TYPES) return RESOLUTION_TYPES[type as ResolutionType].label;
   if (type in DISMISS_REASONS) return DISMISS_REASONS[type as DismissReason];
   return type;
@@ -142,4 +143,6 @@ export const HISTORY_ACTION_LABELS: Record<string, string> = {
   released: "Released",
   resolved: "Resolved",
   dismissed: "Dismissed",
+  cause_accepted: "Settled by an accepted cause",
+  cause_undone: "Reopened: acceptance of its cause undone",
 };

@@ -1,5 +1,6 @@
 // The URL state of each dashboard table: sortable columns, default order and filters. Pages parse
 // their searchParams with these; the export route parses the same query string the same way.
+import { DISCREPANCY_CAUSES } from "@/lib/compute/discrepancy-causes";
 import { defineTable, filterFields as f } from "./url-state";
 
 export const SEVERITIES = ["low", "medium", "high", "critical"] as const;
@@ -22,7 +23,14 @@ export const unmatchedTable = defineTable({
 export const discrepanciesTable = defineTable({
   sortable: ["abs_difference", "trade_time", "trade_id"],
   defaultSort: { column: "abs_difference", dir: "desc" },
-  filters: { version: f.version, symbol: f.symbol, from: f.day, to: f.day, type: f.oneOf(DISCREPANCY_TYPES) },
+  filters: {
+    version: f.version,
+    symbol: f.symbol,
+    from: f.day,
+    to: f.day,
+    type: f.oneOf(DISCREPANCY_TYPES),
+    cause: f.oneOf(DISCREPANCY_CAUSES),
+  },
 });
 
 export const pnlTable = defineTable({

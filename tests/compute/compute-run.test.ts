@@ -50,12 +50,15 @@ describe("a full run", () => {
       "SELECT trade_id, issue_type, severity, status FROM manual_review_queue WHERE allocation_version = 1 ORDER BY trade_id, issue_type",
     );
     expect(items).toEqual([
-      // old pnl 15 vs new 24.5
-      { trade_id: 3, issue_type: "pnl_discrepancy", severity: "low", status: "pending" },
+      // sell 3's old pnl 15 vs new 24.5 is explained (split across lots) and small: listed, no item
       { trade_id: 4, issue_type: "unmatched_sell", severity: "medium", status: "pending" }, // 0.5 * 130 = 65 USD
       { trade_id: 5, issue_type: "invalid_trade", severity: "medium", status: "pending" },
       { trade_id: 6, issue_type: "unmatched_sell", severity: "critical", status: "pending" }, // 12,000 USD
     ]);
+    const [difference] = await t.db.query(
+      "SELECT trade_id, cause FROM v_allocation_discrepancies WHERE allocation_version = 1 AND discrepancy_type = 'pnl_difference'",
+    );
+    expect(difference).toEqual({ trade_id: 3, cause: "split_lots" });
   });
 
   test("a rerun gives identical rows and no duplicate items", async () => {
@@ -65,7 +68,7 @@ describe("a full run", () => {
     expect(summary.reviewItemsOpened).toBe(0);
     expect(await allocationRows(t.db, 1)).toEqual(before);
     const [{ n }] = (await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM manual_review_queue")) as [{ n: number }];
-    expect(n).toBe(4);
+    expect(n).toBe(3);
   });
 
   test("the run log says what happened", async () => {
@@ -74,7 +77,7 @@ describe("a full run", () => {
     );
     expect(log).toMatchObject({
       status: "succeeded", mode: "full", started_by: "test", trades_read: 7, allocations_written: 3,
-      unmatched_sells: 2, invalid_trades: 1, review_items_opened: 4,
+      unmatched_sells: 2, invalid_trades: 1, review_items_opened: 3,
     });
     expect(log!.finished_at).not.toBeNull();
     expect(log!.duration_ms).toBeGreaterThanOrEqual(0);

@@ -6,6 +6,31 @@ import { runScript } from "../helpers/cli";
 import { createCliDatabase, type CliDatabase } from "../helpers/cli-database";
 import { BOT_TRADE_RECORDS_SQL, type TradeRecordsState, tradeRecordsState } from "../helpers/trade-records-state";
 
+/** What a migrated database lists (objects() below), sorted. */
+const MIGRATED_OBJECTS = [
+  "fifo_allocations",
+  "fifo_cause_decisions",
+  "fifo_cause_totals",
+  "fifo_computation_log",
+  "fifo_cutovers",
+  "fifo_inventory_snapshot",
+  "fifo_manual_trades",
+  "fifo_pnl_differences",
+  "fifo_settings",
+  "fifo_trade_indexes",
+  "fifo_unmatched_sells",
+  "fifo_validation_results",
+  "fifo_version_follow",
+  "manual_review_queue",
+  "v_allocation_discrepancies",
+  "v_allocation_health",
+  "v_pnl_by_symbol",
+  "v_pnl_by_symbol_current",
+  "v_pnl_drift_daily",
+  "v_pnl_drift_sells",
+  "v_unmatched_sells",
+];
+
 let target: CliDatabase;
 
 const FIFO_OBJECTS = `SELECT tablename AS name FROM pg_tables WHERE schemaname='public' AND tablename LIKE 'fifo%'
@@ -47,10 +72,7 @@ describe("migrate / rollback through the CLI", () => {
     expect(result.stdout).toMatch(/Not created on the bot's table: .*trade_records_symbol_time_id_idx.*--with-trade-indexes/);
     await target.use(async (db) => {
       expect(await objects(db)).toEqual([
-        "fifo_allocations", "fifo_computation_log", "fifo_cutovers", "fifo_inventory_snapshot", "fifo_manual_trades",
-        "fifo_settings", "fifo_trade_indexes", "fifo_unmatched_sells", "fifo_validation_results", "fifo_version_follow",
-        "manual_review_queue", "v_allocation_discrepancies", "v_allocation_health", "v_pnl_by_symbol", "v_pnl_by_symbol_current",
-        "v_pnl_drift_daily", "v_pnl_drift_sells", "v_unmatched_sells",
+        ...MIGRATED_OBJECTS,
       ]);
       // No column added (not even source), no index, no comment, no row changed.
       expect(await tradeChecksum(db)).toEqual(untouched);
@@ -133,7 +155,7 @@ describe("migrate / rollback through the CLI", () => {
     expect(result.stdout).toContain("Rows preserved: 3");
     expect(result.stdout).toContain("✅ fifo_manual_trades table already exists (kept)");
     await target.use(async (db) => {
-      expect(await objects(db)).toHaveLength(18);
+      expect(await objects(db)).toHaveLength(MIGRATED_OBJECTS.length);
       const [settings] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM fifo_settings");
       expect(settings!.n).toBeGreaterThan(0);
     });

@@ -2,10 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { optionsOf, versionedFilters } from "@/components/data-table/common-filters";
 import { DataTable, type ColumnSpec } from "@/components/data-table";
+import { CauseSummary } from "@/components/discrepancies/CauseSummary";
 import { TablePageHeader, pagedTableProps } from "@/components/data-table/table-page";
 import { getDb } from "@/db/client";
 import { discrepanciesPageData } from "@/db/queries/dashboard-pages";
 import { requireUser } from "@/lib/auth/guard";
+import { roleAtLeast } from "@/lib/auth/roles";
+import { DISCREPANCY_CAUSES } from "@/lib/compute/discrepancy-causes";
 import { formatCount } from "@/lib/format/decimal";
 import { DISCREPANCY_TYPES } from "@/lib/table/tables";
 import type { SearchParams } from "@/lib/table/url-state";
@@ -22,6 +25,7 @@ const COLUMNS: ColumnSpec[] = [
   { id: "actual", header: "Actual / new", kind: "size", decimals: 8 },
   { id: "difference", header: "Difference", kind: "money", decimals: 2, sortKey: "abs_difference",
     title: "actual − expected; sorted by its absolute value" },
+  { id: "cause", header: "Cause", kind: "badge", title: "Why the old PnL differs (PnL differences only)" },
   { id: "relatedTradeId", header: "Related", kind: "trade" },
   { id: "details", header: "Details", wrap: true },
 ];
@@ -34,15 +38,22 @@ const EXPLAIN: Record<string, string> = {
 };
 
 export default async function DiscrepanciesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  await requireUser("viewer");
+  const user = await requireUser("viewer");
   const db = await getDb();
-  const { context, state, page, counts } = await discrepanciesPageData(db, await searchParams);
+  const { context, state, page, counts, causes, decisions } = await discrepanciesPageData(db, await searchParams);
   return (
     <main className="page page-wide">
       <TablePageHeader
         title="Discrepancies"
-        description="Invariant violations and PnL differences between the old system and this version (v_allocation_discrepancies)."
+        description="Invariant violations and PnL differences between the old system and this version (v_allocation_discrepancies), with the cause of each difference."
         context={context}
+      />
+      <CauseSummary
+        version={context.version}
+        symbol={state.filters.symbol}
+        rows={causes}
+        decisions={decisions}
+        canDecide={roleAtLeast(user.role, "reviewer")}
       />
       <div className="cards" style={{ marginBottom: 16 }}>
         {DISCREPANCY_TYPES.map((type) => (
@@ -61,6 +72,7 @@ export default async function DiscrepanciesPage({ searchParams }: { searchParams
         filters={[
           ...versionedFilters(context),
           { id: "type", label: "Type", type: "select", options: optionsOf(DISCREPANCY_TYPES) },
+          { id: "cause", label: "Cause", type: "select", options: optionsOf(DISCREPANCY_CAUSES) },
         ]}
         exportHref="/export/discrepancies"
         exportParams={{ version: String(context.version) }}

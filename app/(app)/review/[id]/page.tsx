@@ -8,6 +8,7 @@ import { ItemActions } from "@/components/review/ItemActions";
 import { AllocationFacts, NearbyTrades, TradeFacts } from "@/components/review/ItemContext";
 import { ItemHistory } from "@/components/review/ItemHistory";
 import { getDb } from "@/db/client";
+import { decisionOfItem } from "@/db/review/cause-decisions";
 import { reviewItemContext } from "@/db/review/item";
 import { listReviewers } from "@/db/review/queue";
 import { filterContext } from "@/db/review/source";
@@ -33,7 +34,7 @@ export default async function ReviewItemPage({ params }: { params: Promise<{ id:
   if (!context) notFound();
   const { item } = context;
   const canAct = roleAtLeast(user.role, "reviewer");
-  const reviewers = canAct ? await listReviewers(db) : [];
+  const [reviewers, decision] = await Promise.all([canAct ? listReviewers(db) : Promise.resolve([]), decisionOfItem(db, item.id)]);
 
   return (
     <main className="page page-wide stack" data-testid="review-item-page">
@@ -83,6 +84,16 @@ export default async function ReviewItemPage({ params }: { params: Promise<{ id:
           ) : null}
         </dl>
         {item.resolution_notes ? <p className="muted">Notes: {item.resolution_notes}</p> : null}
+        {decision ? (
+          <p className="alert-info" data-testid="settled-by-decision">
+            Settled when {decision.decided_by_label} accepted the cause “{causeLabel(decision.cause)}” for version{" "}
+            {decision.allocation_version} ({formatUtcShort(decision.decided_at)} UTC): “{decision.reason}”
+            {decision.undone_at ? ` — undone by ${decision.undone_by_label ?? "someone"}: “${decision.undo_reason ?? ""}”` : ""}.{" "}
+            <Link href={`/discrepancies?version=${decision.allocation_version}&type=pnl_difference&cause=${decision.cause}`}>
+              The cause on the Discrepancies page
+            </Link>
+          </p>
+        ) : null}
       </section>
 
       <TradeFacts context={context} />

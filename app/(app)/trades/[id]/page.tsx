@@ -9,6 +9,7 @@ import { getDb } from "@/db/client";
 import { tradePageData } from "@/db/queries/dashboard-pages";
 import type { BuyDetail, SellDetail, TradeDetail } from "@/db/queries/trade-detail";
 import { requireUser } from "@/lib/auth/guard";
+import { CAUSE_EXPLANATIONS, type DiscrepancyCause } from "@/lib/compute/discrepancy-causes";
 import type { SearchParams } from "@/lib/table/url-state";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
@@ -21,7 +22,7 @@ export default async function TradePage(props: { params: Promise<{ id: string }>
   const tradeId = Number(id);
   if (!/^\d{1,15}$/.test(id) || !Number.isSafeInteger(tradeId)) notFound();
   const db = await getDb();
-  const { version, currentVersion, versions, detail } = await tradePageData(db, tradeId, await props.searchParams);
+  const { version, currentVersion, versions, detail, cause } = await tradePageData(db, tradeId, await props.searchParams);
   if (!detail) notFound();
   const { trade } = detail;
   return (
@@ -52,7 +53,7 @@ export default async function TradePage(props: { params: Promise<{ id: string }>
             ))}
         </nav>
       </div>
-      {detail.detail?.kind === "sell" && <SellView detail={detail} sell={detail.detail} version={version} />}
+      {detail.detail?.kind === "sell" && <SellView detail={detail} sell={detail.detail} version={version} cause={cause} />}
       {detail.detail?.kind === "buy" && <BuyView detail={detail} buy={detail.detail} version={version} />}
       {!detail.detail && <p className="alert-info">This trade has side “{trade.side}”: it is neither a buy nor a sell, so no run uses it.</p>}
       <VersionsAndReviews detail={detail} />
@@ -60,7 +61,9 @@ export default async function TradePage(props: { params: Promise<{ id: string }>
   );
 }
 
-function SellView({ detail, sell, version }: { detail: TradeDetail; sell: SellDetail; version: number }) {
+type SellCause = { cause: string; differenceUsd: string } | null;
+
+function SellView({ detail, sell, version, cause }: { detail: TradeDetail; sell: SellDetail; version: number; cause: SellCause }) {
   const { trade } = detail;
   const oldParentInLots = sell.lots.some((l) => l.isOldParent);
   return (
@@ -89,7 +92,14 @@ function SellView({ detail, sell, version }: { detail: TradeDetail; sell: SellDe
           </dl>
         </div>
       </section>
-      {trade.oldParentId !== null && !oldParentInLots && sell.lots.length > 0 && (
+      {cause && (
+        <p className="alert-info" data-testid="difference-cause">
+          Cause of the difference: <strong>{cause.cause.replace(/_/g, " ")}</strong>:{" "}
+          {CAUSE_EXPLANATIONS[cause.cause as DiscrepancyCause] ?? cause.cause}.{" "}
+          <Link href={`/discrepancies?version=${version}&type=pnl_difference&cause=${cause.cause}`}>All sells of this cause</Link>
+        </p>
+      )}
+      {!cause && trade.oldParentId !== null && !oldParentInLots && sell.lots.length > 0 && (
         <p className="alert-info">
           Why the PnL differs: the old system matched this sell to buy <TradeLink id={trade.oldParentId} version={version} />, but
           FIFO consumes the oldest open lots first, listed below.
