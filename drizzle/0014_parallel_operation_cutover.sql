@@ -85,14 +85,12 @@ SELECT s.allocation_version, t.symbol, t.id AS sell_trade_id, t.order_time AS se
 	abs(coalesce(n.pnl_usd, 0) - coalesce(t.pnl_usd, 0)) > coalesce(
 		(SELECT value::numeric FROM fifo_settings WHERE key = 'pnl_discrepancy_threshold_usd'), 0) AS differs,
 	coalesce(n.lots, 0) AS new_lots, coalesce(u.unmatched_size, 0) AS unmatched_size,
+	-- The run's classification of the difference (fifo_pnl_differences, 0008); a differing sell the
+	-- run has not classified (yet) counts as unexplained.
 	CASE
 		WHEN abs(coalesce(n.pnl_usd, 0) - coalesce(t.pnl_usd, 0)) <= coalesce(
 			(SELECT value::numeric FROM fifo_settings WHERE key = 'pnl_discrepancy_threshold_usd'), 0) THEN NULL
-		WHEN u.unmatched_size > 0 THEN 'unmatched'
-		WHEN t.parent_id IS NULL THEN 'no_old_match'
-		WHEN NOT coalesce(n.old_lot_used, false) THEN 'different_lot'
-		WHEN n.lots > 1 THEN 'split_across_lots'
-		ELSE 'same_lot'
+		ELSE coalesce(d.cause, 'unexplained')
 	END AS cause
 FROM fifo_inventory_snapshot s
 JOIN trade_records t ON t.symbol = s.symbol AND t.side = 'sell' AND t.status = 'filled'
@@ -102,7 +100,8 @@ LEFT JOIN LATERAL (
 	SELECT sum(a.pnl_usd) AS pnl_usd, count(*) AS lots, bool_or(a.buy_trade_id = t.parent_id) AS old_lot_used
 	FROM fifo_allocations a WHERE a.allocation_version = s.allocation_version AND a.sell_trade_id = t.id
 ) n ON true
-LEFT JOIN fifo_unmatched_sells u ON u.allocation_version = s.allocation_version AND u.sell_trade_id = t.id;
+LEFT JOIN fifo_unmatched_sells u ON u.allocation_version = s.allocation_version AND u.sell_trade_id = t.id
+LEFT JOIN fifo_pnl_differences d ON d.allocation_version = s.allocation_version AND d.sell_trade_id = t.id;
 --> statement-breakpoint
 -- Drift per UTC day: old vs new realized PnL of the sells of that day, and how many disagree.
 CREATE OR REPLACE VIEW "v_pnl_drift_daily" AS
