@@ -85,12 +85,15 @@ SELECT s.allocation_version, t.symbol, t.id AS sell_trade_id, t.order_time AS se
 	abs(coalesce(n.pnl_usd, 0) - coalesce(t.pnl_usd, 0)) > coalesce(
 		(SELECT value::numeric FROM fifo_settings WHERE key = 'pnl_discrepancy_threshold_usd'), 0) AS differs,
 	coalesce(n.lots, 0) AS new_lots, coalesce(u.unmatched_size, 0) AS unmatched_size,
-	-- The run's classification of the difference (fifo_pnl_differences, 0008); a differing sell the
-	-- run has not classified (yet) counts as unexplained.
+	-- The run's classification of the difference (fifo_pnl_differences, 0008). The run classifies
+	-- sells that carry an old pnl_usd; one without (old PnL taken as 0) has no old match.
 	CASE
 		WHEN abs(coalesce(n.pnl_usd, 0) - coalesce(t.pnl_usd, 0)) <= coalesce(
 			(SELECT value::numeric FROM fifo_settings WHERE key = 'pnl_discrepancy_threshold_usd'), 0) THEN NULL
-		ELSE coalesce(d.cause, 'unexplained')
+		ELSE coalesce(d.cause, CASE
+			WHEN t.pnl_usd IS NULL OR t.parent_id IS NULL THEN 'no_old_match'
+			WHEN u.unmatched_size > 0 THEN 'new_unmatched'
+			ELSE 'unexplained' END)
 	END AS cause
 FROM fifo_inventory_snapshot s
 JOIN trade_records t ON t.symbol = s.symbol AND t.side = 'sell' AND t.status = 'filled'

@@ -74,7 +74,7 @@ export interface DriftSummary {
   sells: number;
   differingSells: number;
   differingDays: number;
-  /** Differing sells with no cause, or whose review item (pnl_discrepancy, unmatched_sell) is still open. */
+  /** Differing sells whose review item (pnl_discrepancy, unmatched_sell) is open, or with no cause that no person has closed. */
   unexplainedSells: number;
   unexplainedExamples: number[];
 }
@@ -83,10 +83,17 @@ export async function driftSummary(db: SqlClient, version: number, period: { fro
   const [row] = await db.query<{ sells: number; differing: number; days: number; unexplained: number; examples: number[] | null }>(
     `WITH d AS (
        SELECT s.sell_trade_id, s.day, s.differs,
-         s.differs AND (s.cause IS NULL OR s.cause = 'unexplained' OR EXISTS (
-           SELECT 1 FROM manual_review_queue q
-           WHERE q.allocation_version = s.allocation_version AND q.trade_id = s.sell_trade_id
-             AND q.issue_type IN ('pnl_discrepancy', 'unmatched_sell') AND q.status IN ('pending', 'in_review'))) AS unexplained
+         s.differs AND (
+           EXISTS (
+             SELECT 1 FROM manual_review_queue q
+             WHERE q.allocation_version = s.allocation_version AND q.trade_id = s.sell_trade_id
+               AND q.issue_type IN ('pnl_discrepancy', 'unmatched_sell') AND q.status IN ('pending', 'in_review'))
+           -- an unexplained cause is explained once a person closed its item
+           OR ((s.cause IS NULL OR s.cause = 'unexplained') AND NOT EXISTS (
+             SELECT 1 FROM manual_review_queue q
+             WHERE q.allocation_version = s.allocation_version AND q.trade_id = s.sell_trade_id
+               AND q.issue_type = 'pnl_discrepancy' AND q.status IN ('resolved', 'dismissed')))
+         ) AS unexplained
        FROM v_pnl_drift_sells s WHERE ${PERIOD}
      )
      SELECT count(*)::int AS sells, (count(*) FILTER (WHERE differs))::int AS differing,
