@@ -167,9 +167,18 @@ function wrap(pool: pg.Pool, target: Queryable, inTransaction: boolean): SqlClie
       return {
         async *[Symbol.asyncIterator]() {
           if (inTransaction) {
-            const stream = (target as pg.PoolClient).query(copyTo(`COPY (${query}) TO STDOUT`));
+            const connection = target as pg.PoolClient;
+            const stream = connection.query(copyTo(`COPY (${query}) TO STDOUT`));
             stream.setEncoding("utf8");
-            yield* decodeCopyStream(stream);
+            let finished = false;
+            try {
+              yield* decodeCopyStream(stream);
+              finished = true;
+            } finally {
+              // Abandoned half-way (a cancelled run), the COPY would block every later statement of
+              // the transaction: end the connection, so the transaction fails and it is discarded.
+              if (!finished) endConnection(connection);
+            }
             return;
           }
           const { connection, release } = await checkOut(pool);
@@ -191,6 +200,10 @@ function wrap(pool: pg.Pool, target: Queryable, inTransaction: boolean): SqlClie
     },
   };
   return client;
+}
+
+function endConnection(connection: pg.PoolClient): void {
+  (connection as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
 }
 
 async function withConnection<T>(pool: pg.Pool, target: Queryable, fn: (c: pg.PoolClient) => Promise<T>) {
