@@ -55,18 +55,35 @@ export class RunConflictError extends Error {
 
 const UNIQUE_VIOLATION = "23505";
 
+const VERSION_ADMIN_LOCK = 0x66696676; // "fifv"
+
+/**
+ * Serializes what changes which versions exist or are current: queueing a run, deleting a version,
+ * making one current (transaction-scoped; PGlite runs one transaction at a time anyway). Waits at
+ * most 10 s, then the database answers "busy" instead of hanging.
+ */
+export async function lockVersionAdmin(tx: SqlClient): Promise<void> {
+  if (tx.engine !== "postgres") return;
+  await tx.exec("SET LOCAL lock_timeout = '10s'");
+  await tx.query("SELECT pg_advisory_xact_lock($1)", [VERSION_ADMIN_LOCK]);
+}
+
 /** Queues a run. Refused with RunConflictError while another run of the version is active. */
 export async function createRun(
   db: SqlClient,
   input: { version: number; symbols: string[] | null; mode: RunMode; startedBy: string },
 ): Promise<number> {
   try {
-    const [row] = await db.query<{ id: number }>(
-      `INSERT INTO fifo_computation_log (allocation_version, symbols, mode, status, started_by)
-       VALUES ($1, $2, $3, 'queued', $4) RETURNING id`,
-      [input.version, input.symbols, input.mode, input.startedBy],
-    );
-    return row!.id;
+    return await db.transaction(async (tx) => {
+      // After a concurrent deleteVersion committed, never in the middle of it.
+      await lockVersionAdmin(tx);
+      const [row] = await tx.query<{ id: number }>(
+        `INSERT INTO fifo_computation_log (allocation_version, symbols, mode, status, started_by)
+         VALUES ($1, $2, $3, 'queued', $4) RETURNING id`,
+        [input.version, input.symbols, input.mode, input.startedBy],
+      );
+      return row!.id;
+    });
   } catch (error) {
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
     const [active] = await db.query<RunRow>(
@@ -76,6 +93,14 @@ export async function createRun(
     );
     throw new RunConflictError(input.version, active ?? null);
   }
+}
+
+/** Runs waiting or executing (rollback refuses while there are any). */
+export async function activeRuns(db: SqlClient): Promise<Pick<RunRow, "id" | "allocation_version" | "status" | "started_by">[]> {
+  return db.query(
+    `SELECT id, allocation_version, status, started_by FROM fifo_computation_log
+     WHERE status IN ('queued', 'running') ORDER BY id`,
+  );
 }
 
 /** Claims a queued run for this process; false if it is no longer queued (cancelled, taken). */
