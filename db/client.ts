@@ -37,7 +37,9 @@ export async function openDatabase(
 ): Promise<SqlClient> {
   if (env.DATABASE_URL) {
     const statementTimeoutMs = purpose === "pages" ? Number(env.FIFO_QUERY_TIMEOUT_MS) || 60_000 : 0;
-    return createPostgresClient(env.DATABASE_URL, { statementTimeoutMs });
+    // A run uses up to four connections at once (reading, writing, its lock, progress).
+    const runs = Math.max(1, Math.floor(Number(env.FIFO_RUNNER_CONCURRENCY) || 1));
+    return createPostgresClient(env.DATABASE_URL, purpose === "work" ? { max: Math.max(10, 4 * runs + 2) } : { statementTimeoutMs });
   }
   const dataDir = env.PGLITE_DIR ?? DEFAULT_PGLITE_DIR;
   const release = lockDataDir(dataDir);
