@@ -9,6 +9,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
+import { DATABASE_BUSY_DIGEST } from "@/lib/database-busy";
 import {
   type CopyRow,
   type SqlClient,
@@ -25,11 +26,11 @@ const types = {
 
 type Queryable = pg.Pool | pg.PoolClient;
 
-/** Next.js keeps an error's own digest: the dashboard's error page recognizes this one. */
-export const DATABASE_BUSY_DIGEST = "FIFO_DATABASE_BUSY";
+export { DATABASE_BUSY_DIGEST };
 
 /** The database did not answer in time (pool exhausted, statement timeout, too many clients). */
 export class DatabaseBusyError extends Error {
+  /** Next.js keeps an error's own digest: the dashboard's error page recognizes this one. */
   readonly digest = DATABASE_BUSY_DIGEST;
   constructor(reason: string, options?: { cause?: unknown }) {
     super(`The database is busy (${reason}); try again in a moment.`, options);
