@@ -44,10 +44,34 @@ export function readLockOwner(dataDir: string): LockOwner | null {
   }
 }
 
+/** Versions before this one wrote a plain file holding the owner's pid at the same path. */
+function removeLegacyLock(lockPath: string, dataDir: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(lockPath);
+  } catch {
+    return;
+  }
+  if (!stat.isFile()) return;
+  const pid = Number(fs.readFileSync(lockPath, "utf8"));
+  let alive = false;
+  if (Number.isInteger(pid) && pid > 0) {
+    try {
+      process.kill(pid, 0);
+      alive = true;
+    } catch (error) {
+      alive = (error as NodeJS.ErrnoException).code === "EPERM";
+    }
+  }
+  if (alive) throw new EmbeddedDatabaseBusyError(dataDir, { pid, host: os.hostname(), command: "an older version", since: stat.mtime.toISOString() });
+  fs.rmSync(lockPath, { force: true });
+}
+
 /** Takes the lock for this process; returns the function that releases it. */
 export function lockDataDir(dataDir: string): () => void {
   fs.mkdirSync(dataDir, { recursive: true });
   const paths = lockPaths(dataDir);
+  removeLegacyLock(paths.lock, dataDir);
   let unlock: () => void;
   try {
     unlock = lockfile.lockSync(dataDir, {

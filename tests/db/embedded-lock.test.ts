@@ -59,4 +59,13 @@ describe("the embedded database lock", () => {
     release();
     expect(fs.existsSync(lockDir)).toBe(false);
   });
+
+  test("the plain pid file of an older version is replaced when its process is gone", () => {
+    const dir = path.join(temp, "legacy", "pglite");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(`${dir}.lock`, "999999999");
+    const release = lockDataDir(dir);
+    expect(fs.statSync(`${dir}.lock`).isDirectory()).toBe(true);
+    release();
+  });
 });
