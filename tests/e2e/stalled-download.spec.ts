@@ -33,6 +33,7 @@ function pausedDownload(url: string, cookie: string): Promise<{ bytes: number; c
 }
 
 test("three paused CSV downloads: every page still answers", async ({ page, baseURL, browser }) => {
+  test.setTimeout(180_000); // nine pages over 30,000 trades, on the embedded engine too
   await signIn(page, "viewer");
   const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
   const downloads = await Promise.all([
@@ -42,7 +43,9 @@ test("three paused CSV downloads: every page still answers", async ({ page, base
   ]);
   try {
     for (const [path, title] of PAGES) {
-      const response = await page.goto(path, { timeout: 20_000 });
+      const started = Date.now();
+      const response = await page.goto(path, { timeout: 30_000 });
+      console.log(`${path}: ${Date.now() - started} ms`);
       expect(response?.status(), path).toBe(200);
       await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
     }
