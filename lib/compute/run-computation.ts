@@ -278,7 +278,7 @@ async function writeResults(
   await p.checkpoint(true);
   await writeUnmatchedSells(tx, version, run.id, collector.unmatched);
   await writeSnapshots(tx, version, run.id, collector.snapshots(p.plans));
-  await fingerprintSnapshots(tx, version, p.symbols, p.reader === tx || tx.engine === "pglite" ? tx : p.reader);
+  await fingerprintSnapshots(tx, version, p.symbols, tx.engine === "pglite" ? tx : p.reader);
   p.timer("snapshots");
 
   tracker.phase = "reviewing";
