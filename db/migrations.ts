@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { activeRuns, markStaleRuns } from "./compute/runs";
 import type { SqlClient } from "./sql-client";
 import {
   MARK_OWNED_SQL,
@@ -207,14 +208,39 @@ export async function migrate(db: SqlClient, options: MigrateOptions = {}): Prom
   };
 }
 
-/** Drops what the FIFO migrations added (not trade_records, users or the snapshot), in one transaction. */
-export async function rollbackFifo(db: SqlClient): Promise<{ dropped: string[] }> {
+/** Rollback refused: a run is queued or executing (dropping its tables would wait behind it). */
+export class RollbackRefusedError extends Error {
+  constructor(runs: { id: number; allocation_version: number; status: string; started_by: string }[]) {
+    super(
+      `Rollback refused: ${runs.map((r) => `run #${r.id} (version ${r.allocation_version}, ${r.status}, by ${r.started_by})`).join(", ")} ` +
+        `${runs.length === 1 ? "is" : "are"} active. Wait for ${runs.length === 1 ? "it" : "them"} to finish or cancel ` +
+        `${runs.length === 1 ? "it" : "them"} (Runs page), then roll back. Nothing was changed.`,
+    );
+    this.name = "RollbackRefusedError";
+  }
+}
+
+/**
+ * Drops what the FIFO migrations added (not trade_records, users or the snapshot), in one
+ * transaction. Refuses while a run is active, and never waits long for a lock (lockTimeoutMs,
+ * default 5 s): a rollback queued behind a busy table would block every query behind it.
+ */
+export async function rollbackFifo(db: SqlClient, { lockTimeoutMs = 5000 }: { lockTimeoutMs?: number } = {}): Promise<{ dropped: string[] }> {
   const fifo = readMigrations().find((m) => m.tag === FIFO_MIGRATION_TAG);
   if (!fifo) throw new Error(`migration ${FIFO_MIGRATION_TAG} is missing from ${MIGRATIONS_DIR}`);
   const down = fs.readFileSync(path.join(MIGRATIONS_DIR, "rollback", "fifo_allocations.down.sql"), "utf8");
   await ensureBookkeeping(db);
   const before = await existingRelations(db);
+  const [log] = await db.query<{ present: boolean }>("SELECT to_regclass('fifo_computation_log') IS NOT NULL AS present");
+  if (log!.present) await markStaleRuns(db, new Set()); // a dead run must not block the rollback
   await db.transaction(async (tx) => {
+    await tx.exec(`SET LOCAL lock_timeout = '${Math.max(1, Math.floor(lockTimeoutMs))}ms'`);
+    if (log!.present) {
+      // No run can be queued, claimed or finished until this transaction ends (and then its table is gone).
+      await tx.exec("LOCK TABLE fifo_computation_log IN ACCESS EXCLUSIVE MODE");
+      const runs = await activeRuns(tx);
+      if (runs.length) throw new RollbackRefusedError(runs);
+    }
     await tx.exec(down);
     await tx.query("DELETE FROM drizzle.__drizzle_migrations WHERE created_at >= $1", [fifo.when]);
   });

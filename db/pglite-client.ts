@@ -28,6 +28,9 @@ function wrap(db: PGlite, target: Target): SqlClient {
       if (inTransaction) return fn(client);
       return db.transaction((tx) => fn(wrap(db, tx)));
     },
+    async session(fn) {
+      return fn(client);
+    },
     async copyIn(table, columns, rows) {
       const sql = `COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(", ")}) FROM '/dev/blob'`;
       let batch: string[] = [];

@@ -15,6 +15,11 @@ export interface SqlClient {
   exec(text: string): Promise<void>;
   /** Runs fn in one transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn on one connection held for its duration, outside a transaction (each statement
+   * commits): for session state such as advisory locks. PGlite has one connection anyway.
+   */
+  session<T>(fn: (session: SqlClient) => Promise<T>): Promise<T>;
   /** Bulk load with COPY ... FROM; returns the number of rows written. */
   copyIn(table: string, columns: readonly string[], rows: Iterable<CopyRow> | AsyncIterable<CopyRow>): Promise<number>;
   /**

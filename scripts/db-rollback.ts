@@ -1,9 +1,11 @@
 // npm run db:rollback [-- --yes]: removes what the FIFO migration added, after a typed YES.
-// Never touches trade_records; keeps historical_pnl_snapshot_20251120.
+// Never touches trade_records; keeps historical_pnl_snapshot_20251120. Refuses while a run is active,
+// and gives up (nothing changed) when another session holds a lock for more than 5 s.
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { describeDatabase, openDatabase } from "@/db/client";
 import { rollbackFifo } from "@/db/migrations";
+import { DatabaseBusyError } from "@/db/postgres-client";
 import { explainMigrationError } from "@/lib/cli/migration-report";
 
 async function confirm(): Promise<boolean> {
@@ -42,6 +44,8 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(explainMigrationError(error));
+  if (error instanceof DatabaseBusyError) {
+    console.error(`${error.message}\nAnother session is using the FIFO tables (a page or a run); nothing was changed.`);
+  } else console.error(explainMigrationError(error));
   process.exit(1);
 });

@@ -1,104 +1,80 @@
-// Streams the rows of a filtered query with COPY ... TO, for CSV exports of any size. COPY takes
-// no parameters, so the filter values go into a temporary table (pg_temp.export_params, dropped at
-// commit) that the query reads; that needs one connection, hence one transaction held open while
-// the rows stream. Rows pass through a small bounded buffer: the database is read only as fast as
-// the HTTP client downloads. If the client goes away, the COPY is cancelled on the server.
+// Streams the rows of a filtered, ordered query for CSV exports of any size, in keyset chunks:
+// each chunk is one short query (`... WHERE <filters> AND (order keys) > (last row's keys) ORDER
+// BY ... LIMIT n`) and nothing is held between chunks: no transaction, no lock, no pooled
+// connection. A viewer who pauses a download therefore blocks nobody (on PGlite, whose single
+// connection every request shares, an open transaction would block the whole app; on PostgreSQL
+// each stalled download would pin a pool connection). The next chunk is read only when the client
+// has taken the previous one, so memory stays bounded by one chunk.
 //
-// Note: on the embedded engine (PGlite) COPY output is materialized by PGlite itself before it is
-// decoded; streaming without memory bound is a property of the PostgreSQL server engine.
+// The price: chunks are separate snapshots, so a run that commits in the middle of a download can
+// show in its later rows. Every row is still unique and in order (the keys are unique).
 import type { SqlClient } from "../sql-client";
 import { SqlParams } from "./params";
 
 export type ExportRow = (string | null)[];
 
-const BATCH_ROWS = 2_000;
-const MAX_BUFFERED_BATCHES = 4;
+export interface KeysetQuery {
+  /** `FROM ...` with its joins. */
+  from: string;
+  /** SQL expressions of the output columns (values added through p). */
+  columns(p: SqlParams): string[];
+  /** Filter conditions (values added through p). */
+  conditions(p: SqlParams): string[];
+  /**
+   * Order keys, all in one direction with PostgreSQL's default NULL placement. Only the first may
+   * be NULL; all together must be unique (end with the table's tie-breaker).
+   */
+  keys: string[];
+  dir: "asc" | "desc";
+}
 
-/** Runs `build(params)` as a COPY with its values in a temp table, yielding decoded rows. */
-export function copyWithParams(db: SqlClient, build: (p: SqlParams) => string): AsyncIterable<ExportRow> {
+const FIRST_CHUNK_ROWS = 500; // the first bytes go out quickly
+const MAX_CHUNK_ROWS = 10_000; // later chunks grow: fewer queries for big downloads
+
+/** Every row of the query in key order, each value as PostgreSQL's text (like COPY), null for NULL. */
+export function keysetRows(
+  db: SqlClient,
+  query: KeysetQuery,
+  { firstChunk = FIRST_CHUNK_ROWS, maxChunk = MAX_CHUNK_ROWS }: { firstChunk?: number; maxChunk?: number } = {},
+): AsyncIterable<ExportRow> {
   return {
-    [Symbol.asyncIterator]() {
-      return stream(db, build)[Symbol.asyncIterator]();
+    async *[Symbol.asyncIterator]() {
+      let after: (string | null)[] | null = null;
+      let limit = firstChunk;
+      for (;;) {
+        const p = new SqlParams();
+        const columns = query.columns(p).map((sql, i) => `(${sql})::text AS c${i}`);
+        const keys = query.keys.map((sql, i) => `(${sql})::text AS k${i}`);
+        const where: string[] = [...query.conditions(p), ...(after ? [afterCondition(p, query, after)] : [])];
+        const d = query.dir.toUpperCase();
+        const rows: Record<string, string | null>[] = await db.query<Record<string, string | null>>(
+          `SELECT ${[...columns, ...keys].join(", ")} ${query.from}
+           ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+           ORDER BY ${query.keys.map((k) => `${k} ${d}`).join(", ")} LIMIT ${limit}`,
+          p.values,
+        );
+        for (const row of rows) yield columns.map((_, i) => row[`c${i}`] ?? null);
+        if (rows.length < limit) return;
+        const last: Record<string, string | null> = rows[rows.length - 1]!;
+        after = query.keys.map((_, i): string | null => last[`k${i}`] ?? null);
+        limit = Math.min(limit * 2, maxChunk);
+      }
     },
   };
 }
 
-async function* stream(db: SqlClient, build: (p: SqlParams) => string): AsyncGenerator<ExportRow> {
-  const params = new SqlParams("temp-table");
-  const query = build(params);
-  const buffer: ExportRow[][] = [];
-  let finished = false;
-  let failure: unknown = null;
-  let cancelled = false;
-  let wakeConsumer: (() => void) | null = null;
-  let wakeProducer: (() => void) | null = null;
-  let backendPid: number | null = null;
-  let copying = false;
-  const notify = (which: "consumer" | "producer") => {
-    const wake = which === "consumer" ? wakeConsumer : wakeProducer;
-    if (which === "consumer") wakeConsumer = null;
-    else wakeProducer = null;
-    wake?.();
-  };
-
-  const producer = db
-    .transaction(async (tx) => {
-      if (tx.engine === "postgres") {
-        const [row] = await tx.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
-        backendPid = row?.pid ?? null;
-      }
-      await tx.exec("CREATE TEMP TABLE export_params (n int PRIMARY KEY, v text) ON COMMIT DROP");
-      if (params.values.length > 0) {
-        const tuples = params.values.map((_, i) => `($${2 * i + 1}::int, $${2 * i + 2}::text)`).join(", ");
-        await tx.query(
-          `INSERT INTO export_params (n, v) VALUES ${tuples}`,
-          params.values.flatMap((v, i) => [i + 1, v === null || v === undefined ? null : String(v)]),
-        );
-      }
-      let batch: ExportRow[] = [];
-      copying = true;
-      for await (const row of tx.copyOut(query)) {
-        if (cancelled) continue; // draining after a cancel request keeps the connection usable
-        batch.push(row);
-        if (batch.length >= BATCH_ROWS) {
-          buffer.push(batch);
-          batch = [];
-          notify("consumer");
-          while (buffer.length >= MAX_BUFFERED_BATCHES && !cancelled) {
-            await new Promise<void>((resolve) => (wakeProducer = resolve));
-          }
-        }
-      }
-      copying = false;
-      if (batch.length > 0 && !cancelled) buffer.push(batch);
-    })
-    .catch((error: unknown) => {
-      if (!cancelled) failure = error;
-    })
-    .finally(() => {
-      finished = true;
-      notify("consumer");
-    });
-
-  try {
-    for (;;) {
-      const next = buffer.shift();
-      if (next) {
-        notify("producer");
-        yield* next;
-        continue;
-      }
-      if (finished) break;
-      await new Promise<void>((resolve) => (wakeConsumer = resolve));
-    }
-    if (failure) throw failure;
-  } finally {
-    if (!finished) {
-      cancelled = true;
-      notify("producer");
-      // Only while the COPY runs: once it is over, the connection may already serve someone else.
-      if (backendPid !== null && copying) await db.query("SELECT pg_cancel_backend($1)", [backendPid]).catch(() => {});
-    }
-    await producer;
+/**
+ * Rows after `after` in key order. ASC puts NULLs of the first key last, DESC first; the other
+ * keys are never NULL. Parameters are untyped text: PostgreSQL gives each the type of its key.
+ */
+function afterCondition(p: SqlParams, query: KeysetQuery, after: (string | null)[]): string {
+  const [first, ...rest] = query.keys;
+  const op = query.dir === "asc" ? ">" : "<";
+  const restAfter = () => `(${rest.join(", ")}) ${op} (${after.slice(1).map((v) => p.add(v)).join(", ")})`;
+  if (after[0] === null) {
+    if (rest.length === 0) return "false";
+    return query.dir === "asc" ? `(${first} IS NULL AND ${restAfter()})` : `(${first} IS NOT NULL OR ${restAfter()})`;
   }
+  const all = `(${query.keys.join(", ")}) ${op} (${after.map((v) => p.add(v)).join(", ")})`;
+  return query.dir === "asc" ? `(${all} OR ${first} IS NULL)` : all;
 }

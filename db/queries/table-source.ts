@@ -3,7 +3,7 @@
 // streamed for export. Both build their SQL from the same description, so the CSV holds exactly
 // the rows the table shows, in the same order.
 import type { SqlClient } from "../sql-client";
-import { copyWithParams, type ExportRow } from "./copy-export";
+import { keysetRows, type ExportRow } from "./copy-export";
 import { cappedCount, orderBy, pageOf, SqlParams, type Page, type SortSpec } from "./params";
 
 export interface TableSource<F, C extends string> {
@@ -49,7 +49,10 @@ export async function fetchPage<R, F, C extends string>(
   return pageOf(rows, request.page, request.size, total);
 }
 
-/** Every filtered row, in table order, as CSV-ready text values (streamed, never all in memory). */
+/**
+ * Every filtered row, in table order, as CSV-ready text values: read in keyset chunks with nothing
+ * held between them (see copy-export.ts), never all in memory.
+ */
 export function exportRows<F, C extends string>(
   db: SqlClient,
   source: TableSource<F, C>,
@@ -59,10 +62,12 @@ export function exportRows<F, C extends string>(
     typeof source.csvColumns === "function" ? source.csvColumns(p, request.filters) : source.csvColumns;
   return {
     header: csvColumns(new SqlParams()).map(([name]) => name),
-    rows: copyWithParams(db, (p) => {
-      const select = csvColumns(p).map(([, sql]) => sql).join(", ");
-      const order = orderBy(source.sorts[request.sort.column], request.sort.dir, source.tieBreak);
-      return `SELECT ${select} ${source.from} ${whereOf(source, p, request.filters)} ${order}`;
+    rows: keysetRows(db, {
+      from: source.from,
+      columns: (p) => csvColumns(p).map(([, sql]) => sql),
+      conditions: (p) => source.where(p, request.filters),
+      keys: [source.sorts[request.sort.column].sql, ...source.tieBreak.split(",").map((c) => c.trim())],
+      dir: request.sort.dir,
     }),
   };
 }

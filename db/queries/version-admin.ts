@@ -2,6 +2,7 @@
 // `current_version`), what each version holds, the number a new version gets, and deleting an old
 // one. Deleting keeps the version's runs in fifo_computation_log (the audit trail) and writes a
 // row to allocation_version_deletions saying who deleted what.
+import { lockVersionAdmin } from "../compute/runs";
 import type { SqlClient } from "../sql-client";
 import { getCurrentVersion } from "./versions";
 
@@ -93,16 +94,22 @@ export async function versionHasData(db: SqlClient, version: number): Promise<bo
   return row!.present;
 }
 
-/** Makes `version` the one the dashboard treats as current. Refused for a version without data. */
+/**
+ * Makes `version` the one the dashboard treats as current. Refused for a version without data.
+ * Serialized with deleteVersion (lockVersionAdmin): never points at a version being deleted.
+ */
 export async function setCurrentVersion(db: SqlClient, version: number): Promise<void> {
-  if (!(await versionHasData(db, version))) {
-    throw new VersionAdminError(`Version ${version} has no computed data; run it first, then make it current.`);
-  }
-  await db.query(
-    `INSERT INTO fifo_settings (key, value, description) VALUES ($1, $2, $3)
-     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
-    [CURRENT_VERSION_KEY, String(version), "The allocation version the dashboard treats as current"],
-  );
+  await db.transaction(async (tx) => {
+    await lockVersionAdmin(tx);
+    if (!(await versionHasData(tx, version))) {
+      throw new VersionAdminError(`Version ${version} has no computed data; run it first, then make it current.`);
+    }
+    await tx.query(
+      `INSERT INTO fifo_settings (key, value, description) VALUES ($1, $2, $3)
+       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+      [CURRENT_VERSION_KEY, String(version), "The allocation version the dashboard treats as current"],
+    );
+  });
 }
 
 export interface VersionDeletion {
@@ -117,13 +124,14 @@ export interface VersionDeletion {
  * Deletes a version's computed data in one transaction: its allocations, unmatched sells,
  * inventory snapshots and review items (with their history; the trades, manual cost-basis entries
  * included, stay). Its fifo_computation_log rows stay for the audit trail. Refused for the current
- * version, for a version with a queued or running run, and for a version without data.
+ * version, for a version with a queued or running run, and for a version without data. Serialized
+ * with setCurrentVersion and run queueing (lockVersionAdmin).
  */
 export async function deleteVersion(db: SqlClient, version: number, deletedBy: string): Promise<VersionDeletion> {
   return db.transaction(async (tx) => {
-    // Lock the setting so nobody makes this version current while it is being deleted. Without a
+    // Nobody makes this version current or queues a run of it while it is being deleted. Without a
     // setting the dashboard treats the newest version as current: that one is refused too.
-    await tx.query("SELECT value FROM fifo_settings WHERE key = $1 FOR UPDATE", [CURRENT_VERSION_KEY]);
+    await lockVersionAdmin(tx);
     if ((await getCurrentVersion(tx)) === version) {
       throw new VersionAdminError(`Version ${version} is the current version; make another version current first.`);
     }

@@ -13,6 +13,8 @@ import {
   markRunning,
   markStaleRuns,
   markSucceeded,
+  RunClaimLostError,
+  RunEndNotRecordedError,
   saveProgress,
   type RunMode,
   type RunProgress,
@@ -20,6 +22,7 @@ import {
 } from "@/db/compute/runs";
 import { readComputeSettings, type ComputeSettings } from "@/db/compute/settings";
 import { fingerprintSnapshots, tradesAfter, tradesStamp } from "@/db/compute/snapshots";
+import { withTradesSnapshot } from "@/db/compute/trade-snapshot";
 import { countTrades, streamRunTrades, symbolsWithTrades, type TradeRow } from "@/db/compute/trade-stream";
 import { refreshReadModels } from "@/db/read-models";
 import type { SqlClient } from "@/db/sql-client";
@@ -89,9 +92,16 @@ export async function executeRun(db: SqlClient, runId: number, options: ExecuteO
   const fullRecomputes: { symbol: string; reason: string }[] = [];
   const timings: Record<string, number> = {};
   let releaseLock: (() => Promise<void>) | null = null;
+  // --- claim (db/compute/runs.ts): a run whose lock connection dies stops and is marked failed.
+  let lostClaim: string | null = null;
   try {
     if (!options.alreadyClaimed && !(await markRunning(db, runId))) return summarize(db, runId, []);
-    releaseLock = await holdRunLock(db, runId);
+    const claim = await holdRunLock(db, runId);
+    releaseLock = claim.release;
+    claim.lost.addEventListener("abort", () => {
+      lostClaim = errorMessage(claim.lost.reason);
+      abort();
+    });
     const run = (await getRun(db, runId))!;
     if (run.cancel_requested) abort();
     await computeRun(db, run, {
@@ -104,10 +114,15 @@ export async function executeRun(db: SqlClient, runId: number, options: ExecuteO
       timings,
     });
   } catch (error) {
-    const cancelled = live.abort.signal.aborted || error instanceof RunCancelled || isCancelled(error);
-    const message = cancelled ? new RunCancelled().message : errorMessage(error);
+    const lost = lostClaim ?? (error instanceof RunClaimLostError ? error.message : null);
+    const cancelled = !lost && (live.abort.signal.aborted || error instanceof RunCancelled || isCancelled(error));
+    const message = lost ?? (cancelled ? new RunCancelled().message : errorMessage(error));
     if (!cancelled) console.error(`run #${runId} failed:`, error);
-    await markFinishedWithError(db, runId, cancelled ? "cancelled" : "failed", message);
+    const status = cancelled ? "cancelled" : "failed";
+    // The database may be unreachable right now: the runner records the outcome once it is back.
+    await markFinishedWithError(db, runId, status, message).catch((recordError: unknown) => {
+      throw new RunEndNotRecordedError(runId, status, message, recordError);
+    });
   } finally {
     options.signal?.removeEventListener("abort", abort);
     await releaseLock?.();
@@ -140,6 +155,8 @@ interface PreparedRun {
   plans: SymbolPlan[];
   tracker: ProgressTracker;
   timer: (phase: string) => void;
+  /** Where the run reads trades (one snapshot for reading and fingerprinting). */
+  reader: SqlClient;
   /** Publishes progress when due and throws RunCancelled on a cancel request. */
   checkpoint: (force?: boolean) => Promise<void>;
 }
@@ -167,15 +184,19 @@ async function computeRun(db: SqlClient, run: RunRow, context: RunContext): Prom
 }
 
 async function computeAndCommit(db: SqlClient, run: RunRow, context: RunContext): Promise<void> {
-  const prepared = await prepareRun(db, run, context);
   if (db.engine !== "pglite") {
-    await db.transaction(async (tx) => {
-      const collector = new FindingsCollector(prepared.settings);
-      await clearPrevious(tx, prepared);
-      await writeResults(tx, prepared, collector, allocate(readTrades(db, tx, prepared), prepared, collector));
+    // Planning, reading and fingerprinting see one snapshot of the trades (db/compute/trade-snapshot.ts).
+    await withTradesSnapshot(db, async (reader) => {
+      const prepared = await prepareRun(db, run, context, reader);
+      await db.transaction(async (tx) => {
+        const collector = new FindingsCollector(prepared.settings);
+        await clearPrevious(tx, prepared);
+        await writeResults(tx, prepared, collector, allocate(readTrades(reader, tx, prepared), prepared, collector));
+      });
     });
     return;
   }
+  const prepared = await prepareRun(db, run, context);
   const stamp = await tradesStamp(db, prepared.symbols);
   const collector = new FindingsCollector(prepared.settings);
   const allocations: AllocationOut[] = [];
@@ -193,21 +214,22 @@ async function computeAndCommit(db: SqlClient, run: RunRow, context: RunContext)
   });
 }
 
-async function prepareRun(db: SqlClient, run: RunRow, context: RunContext): Promise<PreparedRun> {
+/** `reader` sees the trades the run works on; progress is saved through `db`. */
+async function prepareRun(db: SqlClient, run: RunRow, context: RunContext, reader: SqlClient = db): Promise<PreparedRun> {
   const timer = phaseTimer(context.timings);
   const settings = await readComputeSettings(db);
-  const symbols = run.symbols ?? (await symbolsWithTrades(db));
-  const plans = await planSymbols(db, run.allocation_version, symbols, run.mode);
+  const symbols = run.symbols ?? (await symbolsWithTrades(reader));
+  const plans = await planSymbols(reader, run.allocation_version, symbols, run.mode);
   for (const p of plans) if (p.fullReason && run.mode === "incremental") context.fullRecomputes.push({ symbol: p.symbol, reason: p.fullReason });
   const fullSymbols = plans.filter((p) => !p.resumeFrom).map((p) => p.symbol);
   const tradesTotal =
-    (fullSymbols.length ? await countTrades(db, fullSymbols) : 0) + plans.reduce((n, p) => n + p.tradesToRead, 0);
+    (fullSymbols.length ? await countTrades(reader, fullSymbols) : 0) + plans.reduce((n, p) => n + p.tradesToRead, 0);
   const tracker = new ProgressTracker(symbols.length, tradesTotal);
   timer("plan");
   let cancelRequested = false;
   let sinceYield = 0;
   const prepared: PreparedRun = {
-    run, settings, symbols, plans, tracker, timer,
+    run, settings, symbols, plans, tracker, timer, reader,
     checkpoint: async (force = false) => {
       if (context.signal.aborted || cancelRequested) throw new RunCancelled();
       // PGlite computes on the server's own thread: let requests through now and then.
@@ -257,7 +279,7 @@ async function writeResults(
   await p.checkpoint(true);
   await writeUnmatchedSells(tx, version, run.id, collector.unmatched);
   await writeSnapshots(tx, version, run.id, collector.snapshots(p.plans));
-  await fingerprintSnapshots(tx, version, p.symbols);
+  await fingerprintSnapshots(tx, version, p.symbols, tx.engine === "pglite" ? tx : p.reader);
   p.timer("snapshots");
 
   tracker.phase = "reviewing";

@@ -17,18 +17,22 @@
  *   one run per version is enforced by the database (a partial unique index), not by the runner.
  * - Dead runs: at startup the runner marks `running` rows failed whose worker is gone
  *   (markStaleRuns: on PGlite any running row not executing in this process, since only one
- *   process can open the data directory; on PostgreSQL a row whose session advisory lock is free).
- *   On PostgreSQL it repeats this every 30 s, so a run of a crashed sibling process is released.
- *   The dead run's transaction never committed, so its version keeps its old allocations.
+ *   process can open the data directory; on PostgreSQL a row whose session advisory lock is free
+ *   and whose heartbeat stopped). On PostgreSQL it repeats this every 30 s, so a run of a crashed
+ *   sibling process is released. The dead run's transaction never committed, so its version keeps
+ *   its old allocations.
+ * - The database going away (restart, network) never wedges it: a run whose connection dies ends
+ *   failed; if even that cannot be written, the runner keeps the outcome and writes it (with the
+ *   reason) as soon as the database answers again, then claims the next queued run.
  * - Why not pg-boss or graphile-worker: both need a real PostgreSQL server (LISTEN/NOTIFY,
  *   several connections) and their own schema; the embedded default (PGlite) has one in-process
  *   connection. fifo_computation_log already is a durable queue with status, owner and progress.
  * - Module state lives on globalThis: Next.js may load this module more than once per process
  *   (instrumentation bundle and app bundle), and there must be exactly one runner.
  */
-import { getDb } from "@/db/client";
-import { markFinishedWithError, markStaleRuns } from "@/db/compute/runs";
-import { claimNextQueuedRun, closeCancelledQueuedRuns, recentlyStartedRunIds } from "@/db/queries/runs";
+import { getWorkDb } from "@/db/client";
+import { markFinishedWithError, markStaleRuns, RunEndNotRecordedError } from "@/db/compute/runs";
+import { claimNextQueuedRun, closeCancelledQueuedRuns } from "@/db/queries/runs";
 import type { SqlClient } from "@/db/sql-client";
 import { liveRunIds } from "@/lib/compute/live-runs";
 import { executeRun } from "@/lib/compute/run-computation";
@@ -38,7 +42,7 @@ import { isMissingFollowTable, queueDueFollowRuns } from "./follow";
 export type RunExecutor = (db: SqlClient, runId: number) => Promise<unknown>;
 
 export interface RunnerOptions {
-  /** Where the runs live; default the process-wide getDb(). */
+  /** Where the runs live; default the process-wide getWorkDb(). */
   database?: () => Promise<SqlClient>;
   /** Default: executeRun(db, runId, { alreadyClaimed: true }). */
   execute?: RunExecutor;
@@ -68,10 +72,8 @@ export interface Runner {
   lastPollAt(): number | null;
 }
 
-const STALE_GRACE_SECONDS = 30;
-
 export function createRunner(options: RunnerOptions = {}): Runner {
-  const database = options.database ?? getDb;
+  const database = options.database ?? getWorkDb;
   const execute: RunExecutor = options.execute ?? ((db, runId) => executeRun(db, runId, { alreadyClaimed: true }));
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const staleSweepIntervalMs = options.staleSweepIntervalMs ?? 30_000;
@@ -87,23 +89,17 @@ export function createRunner(options: RunnerOptions = {}): Runner {
   let lastSweep = 0;
   let lastError = "";
   let lastPollAt: number | null = null;
+  /** Runs that ended while the database could not record it: runId -> outcome to write. */
+  const unrecorded = new Map<number, { status: "failed" | "cancelled"; reason: string }>();
 
   async function concurrencyFor(db: SqlClient): Promise<number> {
     if (db.engine === "pglite") return 1;
     return Math.max(1, Math.floor(options.concurrency ?? (Number(process.env.FIFO_RUNNER_CONCURRENCY) || 1)));
   }
 
-  /** Ids that are alive even if their advisory lock is not visible yet (claimed a moment ago). */
-  async function protectedIds(db: SqlClient): Promise<Set<number>> {
-    const ids = new Set([...liveRunIds(), ...running.keys()]);
-    if (db.engine === "postgres") for (const id of await recentlyStartedRunIds(db, STALE_GRACE_SECONDS)) ids.add(id);
-    return ids;
-  }
-
-  async function sweepStale(db: SqlClient, atStartup: boolean): Promise<void> {
-    // At startup nothing of this process is running; on PGlite nothing else can be.
-    const alive = atStartup && db.engine === "pglite" ? new Set([...liveRunIds(), ...running.keys()]) : await protectedIds(db);
-    const stale = await markStaleRuns(db, alive);
+  async function sweepStale(db: SqlClient): Promise<void> {
+    // A run claimed a moment ago by another process is protected by its fresh heartbeat.
+    const stale = await markStaleRuns(db, new Set([...liveRunIds(), ...running.keys()]));
     if (stale.length) log(`marked ${stale.length} stale run(s) failed: #${stale.join(", #")}`);
     lastSweep = Date.now();
   }
@@ -118,7 +114,11 @@ export function createRunner(options: RunnerOptions = {}): Runner {
         // executeRun reports data problems as a failed run; this is for the unexpected.
         const message = error instanceof Error ? error.message : String(error);
         log(`run #${runId} crashed: ${message}`);
-        await markFinishedWithError(db, runId, "failed", `the runner caught an error: ${message}`).catch(() => {});
+        const outcome =
+          error instanceof RunEndNotRecordedError
+            ? { status: error.status, reason: error.reason }
+            : { status: "failed" as const, reason: `the runner caught an error: ${message}` };
+        await markFinishedWithError(db, runId, outcome.status, outcome.reason).catch(() => unrecorded.set(runId, outcome));
       }
     })().finally(() => {
       running.delete(runId);
@@ -137,17 +137,27 @@ export function createRunner(options: RunnerOptions = {}): Runner {
     }
   }
 
+  /** Writes the outcomes of runs that ended while the database was away (frees their versions). */
+  async function recordUnrecorded(db: SqlClient): Promise<void> {
+    for (const [runId, outcome] of unrecorded) {
+      await markFinishedWithError(db, runId, outcome.status, outcome.reason);
+      unrecorded.delete(runId);
+      log(`recorded run #${runId} as ${outcome.status}: ${outcome.reason}`);
+    }
+  }
+
   /** One poll: claim and launch queued runs while there is room. */
   async function poll(): Promise<void> {
     const db = await database();
     const limit = await concurrencyFor(db);
+    await recordUnrecorded(db);
     // On PGlite a running run holds the one connection in its transaction: do not queue up queries.
     if (running.size >= limit) return;
     if (!initialized) {
-      await sweepStale(db, true);
+      await sweepStale(db);
       initialized = true;
     } else if (db.engine === "postgres" && staleSweepIntervalMs > 0 && Date.now() - lastSweep >= staleSweepIntervalMs) {
-      await sweepStale(db, false);
+      await sweepStale(db);
     }
     await closeCancelledQueuedRuns(db);
     if (options.follow ?? true) await queueFollowRuns(db);
