@@ -19,6 +19,8 @@ export const FIFO_TABLES = [
   "manual_review_history",
   "fifo_unmatched_sells",
   "fifo_settings",
+  "fifo_version_methods",
+  "fifo_inventory_month_end",
 ] as const;
 export const FIFO_VIEWS = ["v_allocation_health", "v_unmatched_sells", "v_pnl_by_symbol", "v_allocation_discrepancies"] as const;
 export const SNAPSHOT_TABLE = "historical_pnl_snapshot_20251120";

@@ -1,21 +1,26 @@
-// npm run compute-allocations -- --all-symbols --version 1 [--symbol BTC-USD ...] [--incremental]
-// Exit codes: 0 succeeded, 1 the run failed or was cancelled, 2 bad arguments, 3 the version is
-// busy with another run, 4 the database is not ready.
+// npm run compute-allocations -- --all-symbols --version 1 [--symbol BTC-USD ...] [--incremental] [--method hifo]
+// Exit codes: 0 succeeded, 1 the run failed or was cancelled, 2 bad arguments (or a method other
+// than the version's), 3 the version is busy with another run, 4 the database is not ready.
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { describeDatabase, openDatabase } from "@/db/client";
+import { MethodConflictError } from "@/db/compute/methods";
 import { RunConflictError } from "@/db/compute/runs";
+import { LOT_METHODS } from "@/lib/fifo";
 import { createProgressLine } from "@/lib/cli/progress-line";
 import { computeAllocations, type RunSummary } from "@/lib/compute/run-computation";
 
-const USAGE = `Usage: npm run compute-allocations -- (--all-symbols | --symbol SYMBOL [--symbol SYMBOL ...]) [--version N] [--incremental]
+const USAGE = `Usage: npm run compute-allocations -- (--all-symbols | --symbol SYMBOL [--symbol SYMBOL ...]) [--version N] [--incremental] [--method fifo|lifo|hifo]
 
   --all-symbols   compute every symbol that has trades
   --symbol S      compute only this symbol (repeatable)
   --version N     allocation version to (re)compute (default 1)
   --incremental   continue from the version's inventory snapshots; symbols whose earlier trades
-                  changed are recomputed in full`;
+                  changed are recomputed in full
+  --method M      lot selection of a new version: fifo (default; oldest lot first), lifo (newest
+                  first) or hifo (highest buy price first). A version keeps the method of its
+                  first run; asking an existing version for another method is refused`;
 
 const Args = z
   .object({
@@ -23,6 +28,7 @@ const Args = z
     symbol: z.array(z.string().trim().min(1, "a symbol cannot be empty")).default([]),
     version: z.coerce.number().int("--version must be a whole number").min(1, "--version must be 1 or more").default(1),
     incremental: z.boolean().default(false),
+    method: z.enum(LOT_METHODS, { error: "--method must be fifo, lifo or hifo" }).optional(),
   })
   .refine((a) => a["all-symbols"] !== a.symbol.length > 0, {
     message: "give either --all-symbols or at least one --symbol (not both)",
@@ -36,6 +42,7 @@ function parse() {
         symbol: { type: "string", multiple: true },
         version: { type: "string" },
         incremental: { type: "boolean" },
+        method: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -97,6 +104,7 @@ async function main() {
         version: args.version,
         symbols: args["all-symbols"] ? null : args.symbol,
         mode: args.incremental ? "incremental" : "full",
+        method: args.method,
         startedBy: `cli:${os.userInfo().username}@${os.hostname()}`,
       },
       { signal: abort.signal, onProgress: (p) => progress.update(p) },
@@ -106,7 +114,10 @@ async function main() {
     process.exitCode = summary.status === "succeeded" ? 0 : 1;
   } catch (error) {
     progress.end();
-    if (error instanceof RunConflictError) {
+    if (error instanceof MethodConflictError) {
+      console.error(`compute-allocations: refused. ${error.message}`);
+      process.exitCode = 2;
+    } else if (error instanceof RunConflictError) {
       console.error(`compute-allocations: refused. ${error.message}`);
       process.exitCode = 3;
     } else if ((error as { code?: string }).code === "42P01") {

@@ -3,6 +3,7 @@
 // one. Deleting keeps the version's runs in fifo_computation_log (the audit trail) and writes a
 // row to allocation_version_deletions saying who deleted what.
 import type { SqlClient } from "../sql-client";
+import { forgetVersionMethod } from "../compute/methods";
 import { getCurrentVersion } from "./versions";
 
 export const CURRENT_VERSION_KEY = "current_version";
@@ -153,6 +154,7 @@ export async function deleteVersion(db: SqlClient, version: number, deletedBy: s
         "WITH d AS (DELETE FROM manual_review_queue WHERE allocation_version = $1 RETURNING 1) SELECT count(*) AS n FROM d",
       ),
     };
+    await forgetVersionMethod(tx, version);
     await tx.query(
       `INSERT INTO allocation_version_deletions
          (allocation_version, deleted_by, allocations_deleted, unmatched_sells_deleted, snapshots_deleted, review_items_deleted)

@@ -1,6 +1,12 @@
 -- Removes everything the FIFO migration (0001) and later FIFO migrations added.
 -- Never touches trade_records, the dashboard's users, or historical_pnl_snapshot_20251120.
 -- Keep this file in step with every migration after 0000.
+-- 0010_lot_methods
+DROP TABLE IF EXISTS "fifo_inventory_month_end";
+DROP TABLE IF EXISTS "fifo_version_methods";
+ALTER TABLE IF EXISTS "fifo_computation_log" DROP CONSTRAINT IF EXISTS "fifo_computation_log_method_check";
+ALTER TABLE IF EXISTS "fifo_computation_log" DROP COLUMN IF EXISTS "method";
+
 -- 0007
 DROP INDEX IF EXISTS "manual_review_queue_counts_idx";
 DROP INDEX IF EXISTS "manual_review_queue_updated_idx";

@@ -2,7 +2,8 @@
 // feeds them through the pure engine (lib/fifo) and replaces the version's results for those
 // symbols in ONE transaction, so a crash, a kill or a cancel leaves the previous results intact.
 import Big from "big.js";
-import { FifoBook, type OpenLot, type UnmatchedSell } from "@/lib/fifo";
+import { FifoBook, MonthEndRecorder, monthEndOf, utcMonthOf, type LotMethod, type MonthEndLots, type OpenLot, type UnmatchedSell } from "@/lib/fifo";
+import { fixVersionMethod, methodForRun } from "@/db/compute/methods";
 import { clearResults, writeAllocations, writeSnapshots, writeUnmatchedSells, type AllocationOut, type SnapshotOut } from "@/db/compute/allocation-store";
 import { syncReviewItems, type ReviewCandidate } from "@/db/compute/review-sync";
 import {
@@ -19,7 +20,7 @@ import {
   type RunRow,
 } from "@/db/compute/runs";
 import { readComputeSettings, type ComputeSettings } from "@/db/compute/settings";
-import { fingerprintSnapshots, tradesAfter, tradesStamp } from "@/db/compute/snapshots";
+import { fingerprintSnapshots, tradesAfter, tradesStamp, writeMonthEnds } from "@/db/compute/snapshots";
 import { countTrades, streamRunTrades, symbolsWithTrades, type TradeRow } from "@/db/compute/trade-stream";
 import { refreshReadModels } from "@/db/read-models";
 import type { SqlClient } from "@/db/sql-client";
@@ -34,6 +35,8 @@ export interface RunRequest {
   symbols: string[] | null;
   mode: RunMode;
   startedBy: string;
+  /** Lot selection for a new version; an existing version keeps its own (asking for another is refused). */
+  method?: LotMethod;
 }
 
 export interface RunSummary {
@@ -66,9 +69,13 @@ class RunCancelled extends Error {
   }
 }
 
-/** Queues a run after clearing runs whose process died; RunConflictError if the version is busy. */
+/**
+ * Queues a run after clearing runs whose process died; RunConflictError if the version is busy,
+ * MethodConflictError if it asks for another method than the version's.
+ */
 export async function enqueueRun(db: SqlClient, request: RunRequest): Promise<number> {
   if (!Number.isSafeInteger(request.version) || request.version < 1) throw new Error("version must be a positive integer");
+  await methodForRun(db, request.version, request.method ?? null);
   await markStaleRuns(db, liveRunIds());
   const symbols = request.symbols === null ? null : [...new Set(request.symbols)].sort();
   return createRun(db, { ...request, symbols });
@@ -134,6 +141,7 @@ interface RunContext {
 
 interface PreparedRun {
   run: RunRow;
+  method: LotMethod;
   settings: ComputeSettings;
   symbols: string[];
   plans: SymbolPlan[];
@@ -194,6 +202,7 @@ async function computeAndCommit(db: SqlClient, run: RunRow, context: RunContext)
 
 async function prepareRun(db: SqlClient, run: RunRow, context: RunContext): Promise<PreparedRun> {
   const timer = phaseTimer(context.timings);
+  const method = await methodForRun(db, run.allocation_version, run.method);
   const settings = await readComputeSettings(db);
   const symbols = run.symbols ?? (await symbolsWithTrades(db));
   const plans = await planSymbols(db, run.allocation_version, symbols, run.mode);
@@ -206,7 +215,7 @@ async function prepareRun(db: SqlClient, run: RunRow, context: RunContext): Prom
   let cancelRequested = false;
   let sinceYield = 0;
   const prepared: PreparedRun = {
-    run, settings, symbols, plans, tracker, timer,
+    run, method, settings, symbols, plans, tracker, timer,
     checkpoint: async (force = false) => {
       if (context.signal.aborted || cancelRequested) throw new RunCancelled();
       // PGlite computes on the server's own thread: let requests through now and then.
@@ -251,12 +260,14 @@ async function writeResults(
   tracker.phase = "computing";
   const allocationsWritten = await writeAllocations(tx, version, run.id, allocations);
   p.timer("allocate");
+  await fixVersionMethod(tx, version, p.method, run.id);
 
   tracker.phase = "writing";
   await p.checkpoint(true);
   await writeUnmatchedSells(tx, version, run.id, collector.unmatched);
   await writeSnapshots(tx, version, run.id, collector.snapshots(p.plans));
   await fingerprintSnapshots(tx, version, p.symbols);
+  await writeMonthEnds(tx, version, run.id, collector.monthEnds(p.plans));
   p.timer("snapshots");
 
   tracker.phase = "reviewing";
@@ -291,20 +302,23 @@ async function* allocate(trades: AsyncIterable<TradeRow>, p: PreparedRun, collec
   const resume = new Map(p.plans.map((plan) => [plan.symbol, plan.resumeFrom]));
   let symbol: string | null = null;
   let book: FifoBook | null = null;
+  let monthEnds = new MonthEndRecorder();
   for await (const trade of trades) {
     if (trade.symbol !== symbol) {
-      if (symbol !== null && book) collector.finishSymbol(symbol, book);
+      if (symbol !== null && book) collector.finishSymbol(symbol, book, monthEnds);
       symbol = trade.symbol;
-      book = new FifoBook(symbol, resume.get(symbol)?.openLots ?? []);
+      book = new FifoBook(symbol, resume.get(symbol)?.openLots ?? [], p.method);
+      monthEnds = new MonthEndRecorder(resume.get(symbol)?.point.lastOrderTime ?? null);
       tracker.symbolsDone++;
     }
+    monthEnds.beforeTrade(trade.orderTime, book!);
     const result = book!.apply(trade);
     collector.record(trade, result.unmatched, result.unusable, result.allocations);
     tracker.tradesDone++;
     if ((tracker.tradesDone & 1023) === 0) await p.checkpoint();
     yield* result.allocations;
   }
-  if (symbol !== null && book) collector.finishSymbol(symbol, book);
+  if (symbol !== null && book) collector.finishSymbol(symbol, book, monthEnds);
 }
 
 /** Everything a run finds besides allocations: unmatched sells, review candidates, snapshots. */
@@ -315,6 +329,7 @@ class FindingsCollector {
   private readonly pnlDifferences: PnlDifference[] = [];
   invalidTrades = 0;
   private readonly finished = new Map<string, SnapshotOut>();
+  private readonly finishedMonthEnds = new Map<string, MonthEndLots[]>();
   private last: { symbol: string; id: number; orderTime: string } | null = null;
 
   constructor(private readonly settings: ComputeSettings) {}
@@ -346,8 +361,9 @@ class FindingsCollector {
     for (const d of this.pnlDifferences) yield pnlDiscrepancyCandidate(d, this.settings);
   }
 
-  finishSymbol(symbol: string, book: FifoBook): void {
+  finishSymbol(symbol: string, book: FifoBook, monthEnds: MonthEndRecorder): void {
     const last = this.last!;
+    this.finishedMonthEnds.set(symbol, monthEnds.finish(book));
     this.finished.set(symbol, {
       symbol,
       lastTradeId: last.id,
@@ -355,6 +371,16 @@ class FindingsCollector {
       tradesProcessed: 0, // fingerprintSnapshots counts them in SQL
       openLots: book.openLots(),
       openSize: book.openSize(),
+    });
+  }
+
+  /** Month-end inventories of the symbols that had trades; a resumed symbol replaces from its resume month on. */
+  monthEnds(plans: SymbolPlan[]) {
+    return plans.flatMap((plan) => {
+      const monthEnds = this.finishedMonthEnds.get(plan.symbol);
+      if (!monthEnds) return plan.resumeFrom ? [] : [{ symbol: plan.symbol, replaceFrom: null, monthEnds: [] }];
+      const resumeMonth = plan.resumeFrom ? utcMonthOf(plan.resumeFrom.point.lastOrderTime) : null;
+      return [{ symbol: plan.symbol, replaceFrom: resumeMonth ? monthEndOf(resumeMonth) : null, monthEnds }];
     });
   }
 
