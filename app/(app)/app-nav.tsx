@@ -8,6 +8,8 @@ const NAV_LINKS = [
   { href: "/discrepancies", label: "Discrepancies" },
   { href: "/pnl", label: "PnL by symbol" },
   { href: "/compare", label: "Compare" },
+  { href: "/what-if", label: "What if" },
+  { href: "/tax-lots", label: "Tax lots" },
   { href: "/allocations", label: "Allocations" },
   { href: "/trades", label: "Trades" },
   { href: "/review", label: "Review queue" },

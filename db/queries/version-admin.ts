@@ -38,6 +38,8 @@ export interface VersionSummary {
   last_run_finished_at: string | null;
   active_run_id: number | null;
   is_current: boolean;
+  /** Lot-selection method; null until the version's first run finished. */
+  method: string | null;
 }
 
 /**
@@ -59,7 +61,8 @@ export async function listVersionSummaries(db: SqlClient): Promise<VersionSummar
        lr.id AS last_run_id, lr.status AS last_run_status, lr.finished_at AS last_run_finished_at,
        (SELECT id FROM fifo_computation_log c
          WHERE c.allocation_version = v.allocation_version AND c.status IN ('queued', 'running') LIMIT 1) AS active_run_id,
-       v.allocation_version = $1 AS is_current
+       v.allocation_version = $1 AS is_current,
+       (SELECT m.method FROM fifo_version_methods m WHERE m.allocation_version = v.allocation_version) AS method
      FROM versions v
      LEFT JOIN LATERAL (
        SELECT id, status, finished_at FROM fifo_computation_log c
