@@ -4,10 +4,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { MethodConflictError, versionMethod } from "@/db/compute/methods";
 import { coveredTrades, storedAllocations } from "@/db/compute/validation";
+import { monthEndsOf, openLotsAtMonthEnd } from "@/db/queries/month-end-inventory";
 import { deleteVersion } from "@/db/queries/version-admin";
+import { chooseVersions, whatIf } from "@/db/queries/what-if";
 import { replayCheck, type Violation } from "@/lib/compute/replay-check";
 import { computeAllocations } from "@/lib/compute/run-computation";
-import type { LotMethod } from "@/lib/fifo";
+import { Decimal, type LotMethod } from "@/lib/fifo";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { allocationRows, insertTrades } from "../helpers/trades";
 
@@ -83,6 +85,21 @@ describe("three versions, three methods, one history", () => {
       [3, "2025-02-28", "3:0.5 1:1"],
       [3, "2025-03-31", "1:0.5"],
     ]);
+  });
+
+  test("what-if sums each method's gains by tax year and term, exactly; month ends carry over months without trades", async () => {
+    const result = await whatIf(t.db, { fifo: 1, lifo: 2, hifo: 3 });
+    expect(result.total).toEqual({ fifo: expect.any(String), lifo: expect.any(String), hifo: expect.any(String) });
+    expect([result.total.fifo, result.total.lifo, result.total.hifo].map((v) => new Decimal(v!).toFixed())).toEqual(["24.7", "-25.3", "-25.3"]);
+    // Sold in 2025 within a year of buying: everything is short term.
+    expect(result.byYearTerm.map((r) => [r.year, r.term, new Decimal(r.gains.hifo!).toFixed()])).toEqual([[2025, "short", "-25.3"]]);
+    expect(result.bySymbol.map((r) => [r.symbol, new Decimal(r.gains.lifo!).toFixed()])).toEqual([["BTC-USD", "-25.3"]]);
+    expect(chooseVersions([{ version: 3, method: "hifo" }, { version: 1, method: "fifo" }, { version: 5, method: "fifo" }], { fifo: 1 })).toEqual({ fifo: 1, hifo: 3 });
+    // No trades in February after the 1st, none in April: April 30 shows the March row.
+    expect(await monthEndsOf(t.db, 3)).toEqual(["2025-03-31", "2025-02-28", "2025-01-31"]);
+    const lots = await openLotsAtMonthEnd(t.db, 3, "2025-04-30");
+    expect(lots.map((l) => [l.symbol, l.position, Number(l.buyTradeId), l.remainingSize, new Decimal(l.costBasisUsd).toFixed()])).toEqual([["BTC-USD", 1, 1, "0.5", "50"]]);
+    expect(await openLotsAtMonthEnd(t.db, 3, "2024-12-31")).toEqual([]);
   });
 
   test("incremental runs give what a full recompute gives, for every method (month ends too)", async () => {
