@@ -109,6 +109,7 @@ export class LotBook {
       } else {
         lot.remaining = minus(lot.remaining, allocated);
         lot.feeRemaining = minus(lot.feeRemaining, buyFeeShare);
+        lot.asOpenLot = undefined;
       }
     }
     const unmatched = signOf(sellRemaining) > 0 ? this.unmatched(trade, size, price, sellRemaining) : null;
