@@ -5,7 +5,7 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { describeDatabase, openDatabase } from "@/db/client";
-import { MethodConflictError } from "@/db/compute/methods";
+import { MethodConflictError, versionMethod } from "@/db/compute/methods";
 import { RunConflictError } from "@/db/compute/runs";
 import { LOT_METHODS } from "@/lib/fifo";
 import { createProgressLine } from "@/lib/cli/progress-line";
@@ -64,11 +64,12 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function printSummary(s: RunSummary, version: number) {
+function printSummary(s: RunSummary, version: number, method: string | null) {
   const seconds = (s.durationMs / 1000).toFixed(1);
   const lines = [
     "",
     `Run #${s.runId} (version ${version}): ${s.status.toUpperCase()} in ${seconds}s`,
+    `  lot selection:        ${method ? method.toUpperCase() : "not fixed yet (no run of this version succeeded)"}`,
     `  trades read:          ${s.tradesRead.toLocaleString("en-US")}`,
     `  allocations written:  ${s.allocationsWritten.toLocaleString("en-US")}`,
     `  unmatched sells:      ${s.unmatchedSells.toLocaleString("en-US")}`,
@@ -110,7 +111,7 @@ async function main() {
       { signal: abort.signal, onProgress: (p) => progress.update(p) },
     );
     progress.end();
-    printSummary(summary, args.version);
+    printSummary(summary, args.version, await versionMethod(db, args.version));
     process.exitCode = summary.status === "succeeded" ? 0 : 1;
   } catch (error) {
     progress.end();

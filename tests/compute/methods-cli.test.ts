@@ -36,6 +36,7 @@ describe("compute-allocations --method", () => {
     const hifo = await compute("--all-symbols", "--version", "2", "--method", "hifo");
     expect(hifo.stderr).not.toMatch(/error/i);
     expect(hifo.code).toBe(0);
+    expect(hifo.stdout).toMatch(/lot selection:\s+HIFO/);
     const refused = await compute("--all-symbols", "--version", "2", "--method", "lifo");
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/refused\. Version 2 is computed with HIFO; it cannot be recomputed with LIFO/);
