@@ -21,13 +21,11 @@ export function VersionHealthCard({ health: v, isCurrent }: { health: VersionHea
   return (
     <section className={`card ${isCurrent ? styles.current : ""}`} aria-label={`Version ${v.version}`} data-testid="version-card">
       <div className={styles.cardHeader}>
-        <h2>
-          Version {v.version}{" "}
-          <span className="badge" data-testid="version-method" title="Lot-selection method">
+        <h2>Version {v.version}</h2>
+        <span>
+          <span className="badge" data-testid="version-method" title="Lot-selection method" style={{ marginRight: 6 }}>
             {(v.method ?? "fifo").toUpperCase()}
           </span>
-        </h2>
-        <span>
           {isCurrent && <span className="badge" style={{ marginRight: 6 }}>current</span>}
           <span className={`badge ${status.badge}`} data-testid="health-status">{status.label}</span>
         </span>

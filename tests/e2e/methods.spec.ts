@@ -25,6 +25,12 @@ test("an admin computes a HIFO version from the runs page and compares it with F
   await page.getByTestId("start-run").click();
   await page.waitForURL(/\/runs\/\d+$/);
   await expect(page.getByTestId("run-outcome")).toContainText("Succeeded", { timeout: 60_000 });
+  await expect(page.getByTestId("run-method")).toContainText("HIFO");
+
+  // The overview shows each version's method.
+  await page.goto("/");
+  const card = page.getByTestId("version-card").filter({ has: page.getByRole("heading", { name: `Version ${version}`, exact: true }) });
+  await expect(card.getByTestId("version-method")).toHaveText("HIFO");
 
   // The versions page shows each version's method.
   await page.goto("/versions");
