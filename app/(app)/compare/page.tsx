@@ -22,7 +22,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   const db = await getDb();
   const [data, methods] = await Promise.all([comparePageData(db, await searchParams), versionMethods(db)]);
   const methodOf = (version: number) => ` ${(methods.get(version) ?? "fifo").toUpperCase()}`;
-  const targetLabel = `Version ${data.version}${methodOf(data.version)}`;
+  const targetLabel = `Version ${data.version}`;
   const against = baselineParam(data.baseline);
   const totalBaseline = data.cumulative.at(-1)?.cumulativeBaselineUsd ?? "0";
   const totalTarget = data.cumulative.at(-1)?.cumulativeTargetUsd ?? "0";
@@ -34,7 +34,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
         <div>
           <h1>Compare PnL</h1>
           <p className="muted">
-            {data.baselineLabel} against {targetLabel}
+            {data.baselineLabel} against {targetLabel} ({methodOf(data.version).trim()})
             {data.symbol ? ` for ${data.symbol}` : ", all symbols"}.{" "}
             {data.baseline.kind === "snapshot" && "Only the sells in the historical snapshot (matched by the old system when the migration ran). "}
             Differences are {targetLabel} minus {data.baselineLabel}.
