@@ -7,6 +7,7 @@
 //   incremental 1,000 new trades on top, incremental run vs full run
 //   validate    validate-allocations' checks
 //   pages       the dashboard's data loading per page
+//   hifo        a HIFO version over the same trades (bench/hifo.ts)
 // Knobs: BENCH_DATABASE_URL (admin URL of the server; default TEST_DATABASE_URL or
 // postgres://postgres@127.0.0.1:5432/postgres), BENCH_TRADES (1000000), BENCH_SYMBOLS (50),
 // BENCH_NEW_TRADES (1000). The bench database is created and dropped here.
@@ -26,6 +27,7 @@ import type { TradeRow } from "@/db/compute/trade-stream";
 import { FifoBook } from "@/lib/fifo";
 import { computeAllocations } from "@/lib/compute/run-computation";
 import { replayCheck } from "@/lib/compute/replay-check";
+import { benchHifo } from "./hifo";
 import { benchPages } from "./pages";
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -168,6 +170,7 @@ async function main() {
       computeAllocations(db, { version: 1, symbols: null, mode: "full", startedBy: "bench" }),
     );
     const pages = await benchPages(db, 1);
+    const hifo = await benchHifo(db, 1, 2);
 
     const row = (label: string, value: string) => console.log(`  ${label.padEnd(44)} ${value}`);
     console.log("\nResults");
@@ -190,6 +193,8 @@ async function main() {
     row("ratio incremental / full", `${(incremental.ms / fullAgain.ms).toFixed(3)}x`);
     console.log("\nDashboard data loading at this size (goal: under 300 ms each)");
     for (const p of pages) row(p.page, `${p.ms.toFixed(0)} ms`);
+    console.log("\nLot-selection methods (HIFO beside FIFO)");
+    for (const h of hifo) row(h.label, `${secs(h.ms)}  (${h.note})`);
   } finally {
     await db.close();
     fs.rmSync(tmp, { recursive: true, force: true });

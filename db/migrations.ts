@@ -31,6 +31,8 @@ export const FIFO_TABLES = [
   "fifo_pnl_differences",
   "fifo_cause_totals",
   "fifo_cause_decisions",
+  "fifo_version_methods",
+  "fifo_inventory_month_end",
 ] as const;
 export const FIFO_VIEWS = [
   "v_allocation_health",

@@ -1,19 +1,21 @@
-// npm run compute-allocations -- --all-symbols --version 1 [--symbol BTC-USD ...] [--incremental] [--follow [--interval S]]
+// npm run compute-allocations -- --all-symbols --version 1 [--symbol BTC-USD ...] [--incremental] [--method hifo] [--follow [--interval S]]
 // --follow keeps running after the first run, picking up new trades (Ctrl-C stops; following stays
 // on for the dashboard's runner until --unfollow).
-// Exit codes: 0 succeeded, 1 the run failed or was cancelled, 2 bad arguments, 3 the version is
-// busy with another run, 4 the database is not ready.
+// Exit codes: 0 succeeded, 1 the run failed or was cancelled, 2 bad arguments (or a method other
+// than the version's), 3 the version is busy with another run, 4 the database is not ready.
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { describeDatabase, openDatabase } from "@/db/client";
+import { MethodConflictError, versionMethod } from "@/db/compute/methods";
 import { RunConflictError } from "@/db/compute/runs";
+import { LOT_METHODS } from "@/lib/fifo";
 import { createProgressLine } from "@/lib/cli/progress-line";
 import { setFollow } from "@/db/queries/follow";
 import { followLoop } from "@/lib/cli/follow-loop";
 import { computeAllocations, type RunSummary } from "@/lib/compute/run-computation";
 
-const USAGE = `Usage: npm run compute-allocations -- (--all-symbols | --symbol SYMBOL [--symbol SYMBOL ...]) [--version N] [--incremental]
+const USAGE = `Usage: npm run compute-allocations -- (--all-symbols | --symbol SYMBOL [--symbol SYMBOL ...]) [--version N] [--incremental] [--method fifo|lifo|hifo]
                                                   [--follow [--interval SECONDS]]
        npm run compute-allocations -- --unfollow --version N
 
@@ -22,6 +24,9 @@ const USAGE = `Usage: npm run compute-allocations -- (--all-symbols | --symbol S
   --version N     allocation version to (re)compute (default 1)
   --incremental   continue from the version's inventory snapshots; symbols whose earlier trades
                   changed are recomputed in full
+  --method M      lot selection of a new version: fifo (default; oldest lot first), lifo (newest
+                  first) or hifo (highest buy price first). A version keeps the method of its
+                  first run; asking an existing version for another method is refused
   --follow        after this run, keep following the bot: an incremental run whenever new trades
                   came in, at most every --interval seconds (default 60); Ctrl-C stops this process,
                   following stays on for the dashboard's runner
@@ -36,6 +41,7 @@ const Args = z
     follow: z.boolean().default(false),
     unfollow: z.boolean().default(false),
     interval: z.coerce.number().int("--interval must be whole seconds").min(5, "--interval must be at least 5").max(86_400, "--interval must be at most 86400").default(60),
+    method: z.enum(LOT_METHODS, { error: "--method must be fifo, lifo or hifo" }).optional(),
   })
   .refine((a) => !(a.follow && a.unfollow), { message: "give --follow or --unfollow, not both" })
   .refine((a) => a.unfollow || a["all-symbols"] !== a.symbol.length > 0, {
@@ -53,6 +59,7 @@ function parse() {
         follow: { type: "boolean" },
         unfollow: { type: "boolean" },
         interval: { type: "string" },
+        method: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -74,11 +81,12 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function printSummary(s: RunSummary, version: number) {
+function printSummary(s: RunSummary, version: number, method: string | null) {
   const seconds = (s.durationMs / 1000).toFixed(1);
   const lines = [
     "",
     `Run #${s.runId} (version ${version}): ${s.status.toUpperCase()} in ${seconds}s`,
+    `  lot selection:        ${method ? method.toUpperCase() : "not fixed yet (no run of this version succeeded)"}`,
     `  trades read:          ${s.tradesRead.toLocaleString("en-US")}`,
     `  allocations written:  ${s.allocationsWritten.toLocaleString("en-US")}`,
     `  unmatched sells:      ${s.unmatchedSells.toLocaleString("en-US")}`,
@@ -121,12 +129,14 @@ async function main() {
         version: args.version,
         symbols: args["all-symbols"] ? null : args.symbol,
         mode: args.incremental ? "incremental" : "full",
+        method: args.method,
         startedBy,
       },
       { signal: abort.signal, onProgress: (p) => progress.update(p) },
     );
     progress.end();
-    printSummary(summary, args.version);
+    const method = await versionMethod(db, args.version);
+    printSummary(summary, args.version, method);
     process.exitCode = summary.status === "succeeded" ? 0 : 1;
     if (args.follow && summary.status === "succeeded" && !abort.signal.aborted) {
       console.log(`\nFollowing the bot with version ${args.version}: new trades are picked up every ${args.interval} s. Ctrl-C to stop.`);
@@ -135,13 +145,16 @@ async function main() {
         intervalSeconds: args.interval,
         startedBy,
         signal: abort.signal,
-        onRun: (s) => printSummary(s, args.version),
+        onRun: (s) => printSummary(s, args.version, method),
       });
       console.log(`Stopped. Version ${args.version} still follows the bot in the dashboard's runner; --unfollow turns it off.`);
     }
   } catch (error) {
     progress.end();
-    if (error instanceof RunConflictError) {
+    if (error instanceof MethodConflictError) {
+      console.error(`compute-allocations: refused. ${error.message}`);
+      process.exitCode = 2;
+    } else if (error instanceof RunConflictError) {
       console.error(`compute-allocations: refused. ${error.message}`);
       process.exitCode = 3;
     } else if ((error as { code?: string }).code === "42P01") {

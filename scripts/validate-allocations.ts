@@ -4,6 +4,7 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { describeDatabase, openDatabase } from "@/db/client";
+import { versionMethod } from "@/db/compute/methods";
 import { coveredTrades, sqlViolations, storedAllocations, versionExists } from "@/db/compute/validation";
 import os from "node:os";
 import { lastSucceededRunId } from "@/db/queries/cutover";
@@ -15,7 +16,7 @@ const INVARIANTS: Record<number, string> = {
   1: "per sell: allocated + unmatched = sell size",
   2: "per buy: allocated <= buy size",
   3: "every allocation's buy comes before its sell",
-  4: "FIFO order: no newer lot used while an older one was open",
+  4: "method order: no sell used a lot while one that comes first in the version's method order was open",
   5: "PnL and fee shares follow the formulas exactly",
   6: "recomputing the same trades gives the same rows",
 };
@@ -55,11 +56,16 @@ async function main() {
       return;
     }
     const validatedRunId = await lastSucceededRunId(db, args.version);
+    const method = (await versionMethod(db, args.version)) ?? "fifo";
     const violations: Violation[] = await sqlViolations(db, args.version);
-    const replay = await replayCheck(coveredTrades(db, args.version), storedAllocations(db, args.version), undefined, (v) =>
-      violations.push(v),
+    const replay = await replayCheck(
+      coveredTrades(db, args.version),
+      storedAllocations(db, args.version),
+      undefined,
+      (v) => violations.push(v),
+      method,
     );
-    console.log(`Version ${args.version}: ${replay.trades.toLocaleString("en-US")} trades replayed, ${replay.allocations.toLocaleString("en-US")} allocations compared.`);
+    console.log(`Version ${args.version} (${method.toUpperCase()}): ${replay.trades.toLocaleString("en-US")} trades replayed, ${replay.allocations.toLocaleString("en-US")} allocations compared.`);
     for (const [n, text] of Object.entries(INVARIANTS)) {
       const count = violations.filter((v) => v.invariant === Number(n)).length;
       console.log(`  ${count === 0 ? "✅" : "❌"} invariant ${n}: ${text}${count ? ` (${count} violation${count > 1 ? "s" : ""})` : ""}`);

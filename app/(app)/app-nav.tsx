@@ -9,6 +9,8 @@ const NAV_LINKS = [
   { href: "/pnl", label: "PnL by symbol" },
   { href: "/compare", label: "Compare" },
   { href: "/drift", label: "Drift" },
+  { href: "/what-if", label: "What if" },
+  { href: "/tax-lots", label: "Tax lots" },
   { href: "/allocations", label: "Allocations" },
   { href: "/trades", label: "Trades" },
   { href: "/review", label: "Review queue" },

@@ -23,6 +23,9 @@ export function VersionHealthCard({ health: v, isCurrent }: { health: VersionHea
       <div className={styles.cardHeader}>
         <h2>Version {v.version}</h2>
         <span>
+          <span className="badge" data-testid="version-method" title="Lot-selection method" style={{ marginRight: 6 }}>
+            {(v.method ?? "fifo").toUpperCase()}
+          </span>
           {isCurrent && <span className="badge" style={{ marginRight: 6 }}>current</span>}
           <span className={`badge ${status.badge}`} data-testid="health-status">{status.label}</span>
         </span>

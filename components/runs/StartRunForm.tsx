@@ -1,12 +1,13 @@
 "use client";
-// Start a run (admin): all symbols or some, an existing or a new version, full or incremental.
+// Start a run (admin): all symbols or some, an existing or a new version, full or incremental,
+// and for a new version its lot-selection method (an existing version keeps its own).
 // The action only queues the run and redirects to its page; the work runs in the background.
 import { useActionState } from "react";
 import { startRun } from "@/app/(app)/runs/actions";
 
 export interface StartRunFormProps {
   symbols: string[];
-  versions: { version: number; isCurrent: boolean; activeRunId: number | null }[];
+  versions: { version: number; isCurrent: boolean; activeRunId: number | null; method: string | null }[];
   /** null when no number is left above the largest version */
   nextVersion: number | null;
   defaultVersion: number | "new";
@@ -31,6 +32,7 @@ export function StartRunForm({ symbols, versions, nextVersion, defaultVersion }:
             {versions.map((v) => (
               <option key={v.version} value={v.version}>
                 Version {v.version}
+                {v.method ? ` · ${v.method.toUpperCase()}` : ""}
                 {v.isCurrent ? " (current)" : ""}
                 {v.activeRunId ? ` – run #${v.activeRunId} active` : ""}
               </option>
@@ -46,6 +48,20 @@ export function StartRunForm({ symbols, versions, nextVersion, defaultVersion }:
             <option value="incremental">Incremental (new trades only)</option>
           </select>
           {errors.mode ? <p className="field-error">{errors.mode}</p> : null}
+        </div>
+        <div className="field">
+          <label htmlFor="run-method">Lot selection</label>
+          <select id="run-method" name="method" defaultValue={failed?.values?.method ?? ""} aria-invalid={errors.method ? true : undefined}>
+            <option value="">The version&apos;s own (new: FIFO)</option>
+            <option value="fifo">FIFO: oldest lot first</option>
+            <option value="lifo">LIFO: newest lot first</option>
+            <option value="hifo">HIFO: highest buy price first</option>
+          </select>
+          {errors.method ? (
+            <p className="field-error" data-testid="run-method-error">{errors.method}</p>
+          ) : (
+            <p className="field-hint">Fixed by a version&apos;s first run.</p>
+          )}
         </div>
         <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
           <legend style={{ fontWeight: 600, fontSize: 13 }}>Symbols</legend>

@@ -36,6 +36,8 @@ export interface RunRow {
   heartbeat_at: string | null;
   cancel_requested: boolean;
   worker_pid: number | null;
+  /** The lot-selection method the run was asked for; null = the version's own. */
+  method: string | null;
 }
 
 export class RunConflictError extends Error {
@@ -71,16 +73,16 @@ export async function lockVersionAdmin(tx: SqlClient): Promise<void> {
 /** Queues a run. Refused with RunConflictError while another run of the version is active. */
 export async function createRun(
   db: SqlClient,
-  input: { version: number; symbols: string[] | null; mode: RunMode; startedBy: string },
+  input: { version: number; symbols: string[] | null; mode: RunMode; startedBy: string; method?: string | null },
 ): Promise<number> {
   try {
     return await db.transaction(async (tx) => {
       // After a concurrent deleteVersion committed, never in the middle of it.
       await lockVersionAdmin(tx);
       const [row] = await tx.query<{ id: number }>(
-        `INSERT INTO fifo_computation_log (allocation_version, symbols, mode, status, started_by)
-         VALUES ($1, $2, $3, 'queued', $4) RETURNING id`,
-        [input.version, input.symbols, input.mode, input.startedBy],
+        `INSERT INTO fifo_computation_log (allocation_version, symbols, mode, status, started_by, method)
+         VALUES ($1, $2, $3, 'queued', $4, $5) RETURNING id`,
+        [input.version, input.symbols, input.mode, input.startedBy, input.method ?? null],
       );
       return row!.id;
     });

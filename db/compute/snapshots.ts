@@ -157,3 +157,25 @@ export async function tradesStamp(db: SqlClient, symbols: string[]): Promise<str
   );
   return row!.stamp;
 }
+
+export interface MonthEndOut {
+  symbol: string;
+  /** Rows from this month end on are replaced; null replaces all of the symbol's rows (a full recompute). */
+  replaceFrom: string | null;
+  monthEnds: { monthEnd: string; openLots: unknown[]; openSize: string }[];
+}
+
+/** Inside the run's transaction: the symbols' month-end inventories, replacing what the run recomputed. */
+export async function writeMonthEnds(tx: SqlClient, version: number, runId: number, symbols: MonthEndOut[]): Promise<number> {
+  if (symbols.length === 0) return 0;
+  await tx.query(
+    `DELETE FROM fifo_inventory_month_end m USING unnest($2::text[], $3::date[]) AS r(symbol, replace_from)
+     WHERE m.allocation_version = $1 AND m.symbol = r.symbol AND (r.replace_from IS NULL OR m.month_end >= r.replace_from)`,
+    [version, symbols.map((s) => s.symbol), symbols.map((s) => s.replaceFrom)],
+  );
+  return tx.copyIn(
+    "fifo_inventory_month_end",
+    ["allocation_version", "symbol", "month_end", "computation_id", "open_lots", "open_size"],
+    symbols.flatMap((s) => s.monthEnds.map((m) => [version, s.symbol, m.monthEnd, runId, JSON.stringify(m.openLots), m.openSize])),
+  );
+}

@@ -27,6 +27,8 @@ export interface VersionHealth {
   lastRunStartedAt: string | null;
   lastRunFinishedAt: string | null;
   healthStatus: HealthStatus;
+  /** The version's lot-selection method; null before its first run finished. */
+  method: string | null;
 }
 
 export async function versionHealth(db: SqlClient): Promise<VersionHealth[]> {
@@ -49,6 +51,7 @@ export async function versionHealth(db: SqlClient): Promise<VersionHealth[]> {
        FROM fifo_computation_log ORDER BY allocation_version, id DESC
      )
      SELECT v.allocation_version AS version, coalesce(p.symbols, 0)::int AS symbols,
+       (SELECT m.method FROM fifo_version_methods m WHERE m.allocation_version = v.allocation_version) AS method,
        (coalesce(p.sells_with_allocations, 0) + coalesce(p.not_matched, 0))::bigint AS "sellsTotal",
        (coalesce(p.sells_with_allocations, 0) - coalesce(p.partially, 0))::bigint AS "sellsFullyMatched",
        coalesce(p.partially, 0)::bigint AS "sellsPartiallyMatched", coalesce(p.not_matched, 0)::bigint AS "sellsUnmatched",

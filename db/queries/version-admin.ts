@@ -4,6 +4,7 @@
 // row to allocation_version_deletions saying who deleted what.
 import { lockVersionAdmin } from "../compute/runs";
 import type { SqlClient } from "../sql-client";
+import { forgetVersionMethod } from "../compute/methods";
 import { getCurrentVersion } from "./versions";
 
 export const CURRENT_VERSION_KEY = "current_version";
@@ -38,6 +39,8 @@ export interface VersionSummary {
   last_run_finished_at: string | null;
   active_run_id: number | null;
   is_current: boolean;
+  /** Lot-selection method; null until the version's first run finished. */
+  method: string | null;
 }
 
 /**
@@ -59,7 +62,8 @@ export async function listVersionSummaries(db: SqlClient): Promise<VersionSummar
        lr.id AS last_run_id, lr.status AS last_run_status, lr.finished_at AS last_run_finished_at,
        (SELECT id FROM fifo_computation_log c
          WHERE c.allocation_version = v.allocation_version AND c.status IN ('queued', 'running') LIMIT 1) AS active_run_id,
-       v.allocation_version = $1 AS is_current
+       v.allocation_version = $1 AS is_current,
+       (SELECT m.method FROM fifo_version_methods m WHERE m.allocation_version = v.allocation_version) AS method
      FROM versions v
      LEFT JOIN LATERAL (
        SELECT id, status, finished_at FROM fifo_computation_log c
@@ -168,6 +172,7 @@ export async function deleteVersion(db: SqlClient, version: number, deletedBy: s
     for (const table of ["fifo_pnl_differences", "fifo_cause_totals", "fifo_cause_decisions"]) {
       await tx.query(`DELETE FROM ${table} WHERE allocation_version = $1`, [version]);
     }
+    await forgetVersionMethod(tx, version);
     await tx.query(
       `INSERT INTO allocation_version_deletions
          (allocation_version, deleted_by, allocations_deleted, unmatched_sells_deleted, snapshots_deleted, review_items_deleted)

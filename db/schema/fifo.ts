@@ -42,6 +42,8 @@ export const computationLog = pgTable(
     heartbeatAt: at("heartbeat_at"),
     cancelRequested: boolean("cancel_requested").notNull().default(false),
     workerPid: integer("worker_pid"),
+    /** The lot-selection method the run was asked for; null = the version's own (0010). */
+    method: text("method"),
   },
   (t) => [
     check("fifo_computation_log_mode_check", sql`${t.mode} in ('full', 'incremental')`),
@@ -50,6 +52,7 @@ export const computationLog = pgTable(
       sql`${t.status} in ('queued', 'running', 'succeeded', 'failed', 'cancelled')`,
     ),
     check("fifo_computation_log_version_check", sql`${t.allocationVersion} > 0`),
+    check("fifo_computation_log_method_check", sql`${t.method} in ('fifo', 'lifo', 'hifo')`),
     // One active run per version: the database itself refuses a second one, on either engine.
     uniqueIndex("fifo_computation_log_one_active_run")
       .on(t.allocationVersion)

@@ -6,6 +6,7 @@ import type { ROLES, tradeRecords, users } from "./baseline";
 
 export * from "./baseline";
 export * from "./fifo";
+export * from "./methods";
 
 export type TradeRecord = typeof tradeRecords.$inferSelect;
 export type User = typeof users.$inferSelect;

@@ -33,6 +33,12 @@ DROP VIEW IF EXISTS "fifo_trades";
 DROP TABLE IF EXISTS "app_sign_in_devices";
 DROP TABLE IF EXISTS "app_sign_in_throttle";
 
+-- 0010_lot_methods
+DROP TABLE IF EXISTS "fifo_inventory_month_end";
+DROP TABLE IF EXISTS "fifo_version_methods";
+ALTER TABLE IF EXISTS "fifo_computation_log" DROP CONSTRAINT IF EXISTS "fifo_computation_log_method_check";
+ALTER TABLE IF EXISTS "fifo_computation_log" DROP COLUMN IF EXISTS "method";
+
 -- 0008: the view reads fifo_pnl_differences; the queue's column references the decisions
 DROP VIEW IF EXISTS "v_allocation_discrepancies";
 ALTER TABLE IF EXISTS "manual_review_queue" DROP COLUMN IF EXISTS "settled_by_decision_id";

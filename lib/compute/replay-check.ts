@@ -1,6 +1,7 @@
-// Invariants 4 to 6 of SPEC section 4, checked by replaying the trades through the engine in
-// memory and walking the stored allocations beside the recomputed ones, sell by sell.
-import { FifoBook, type AllocationRow, type OpenLot } from "@/lib/fifo";
+// Invariants 4 to 6 of SPEC section 4, checked by replaying the trades through the engine with
+// the version's own lot-selection method, walking the stored allocations beside the recomputed
+// ones, sell by sell.
+import { DEFAULT_LOT_METHOD, LotBook, compareOrderKeys, orderKeyOf, type AllocationRow, type LotMethod, type OpenLot } from "@/lib/fifo";
 import type { TradeRow } from "@/db/compute/trade-stream";
 
 export interface StoredAllocation {
@@ -24,7 +25,7 @@ export interface Violation {
 const FIELDS = ["allocatedSize", "buyFeeUsd", "sellFeeUsd", "pnlUsd"] as const;
 
 /**
- * Both inputs in FIFO order: trades by (symbol, order_time, id); stored allocations by
+ * Both inputs in trade order: trades by (symbol, order_time, id); stored allocations by
  * (symbol, sell order, buy order). Decimal strings are compared as numbers (1.50 = 1.5).
  */
 export async function replayCheck(
@@ -32,10 +33,11 @@ export async function replayCheck(
   stored: AsyncIterable<StoredAllocation>,
   openLotsAtStart: (symbol: string) => OpenLot[] = () => [],
   report: (v: Violation) => void,
+  method: LotMethod = DEFAULT_LOT_METHOD,
 ): Promise<{ trades: number; allocations: number }> {
   const storedIt = stored[Symbol.asyncIterator]();
   let pending = await storedIt.next();
-  let book: FifoBook | null = null;
+  let book: LotBook | null = null;
   let symbol: string | null = null;
   let tradeCount = 0;
   let allocationCount = 0;
@@ -51,7 +53,7 @@ export async function replayCheck(
     tradeCount++;
     if (trade.symbol !== symbol) {
       symbol = trade.symbol;
-      book = new FifoBook(symbol, openLotsAtStart(symbol));
+      book = new LotBook(symbol, openLotsAtStart(symbol), method);
     }
     const result = book!.apply(trade);
     // Stored rows that sort before this trade belong to sells the replay did not allocate.
@@ -65,7 +67,7 @@ export async function replayCheck(
       pending = await storedIt.next();
     }
     allocationCount += mine.length;
-    if (result.allocations.length > 0 || mine.length > 0) compareSell(trade.id, result.allocations, mine, report);
+    if (result.allocations.length > 0 || mine.length > 0) compareSell(trade.id, inBuyOrder(result.allocations), mine, report, method);
   }
   while (!pending.done) {
     extra(pending.value);
@@ -80,7 +82,26 @@ function before(a: StoredAllocation, t: TradeRow): boolean {
   return a.sellTradeId < t.id;
 }
 
-function compareSell(sellId: number, expected: AllocationRow[], stored: StoredAllocation[], report: (v: Violation) => void) {
+/** The engine lists a sell's rows in the method's order; stored rows come in buy order. */
+function inBuyOrder(rows: AllocationRow[]): AllocationRow[] {
+  if (rows.length < 2) return rows;
+  const keyed = rows.map((row) => ({ row, key: orderKeyOf(row.buyTime, row.buyTradeId) }));
+  return keyed.sort((a, b) => (a.key && b.key ? compareOrderKeys(a.key, b.key) : a.row.buyTradeId - b.row.buyTradeId)).map((k) => k.row);
+}
+
+const ORDER_WORDS: Record<LotMethod, string> = {
+  fifo: "an older lot",
+  lifo: "a newer lot",
+  hifo: "a lot with a higher buy price (or an older one at the same price)",
+};
+
+function compareSell(
+  sellId: number,
+  expected: AllocationRow[],
+  stored: StoredAllocation[],
+  report: (v: Violation) => void,
+  method: LotMethod,
+) {
   const n = Math.max(expected.length, stored.length);
   for (let i = 0; i < n; i++) {
     const e = expected[i];
@@ -94,7 +115,12 @@ function compareSell(sellId: number, expected: AllocationRow[], stored: StoredAl
       continue;
     }
     if (e.buyTradeId !== s.buyTradeId) {
-      report({ invariant: 4, kind: "fifo_order", tradeIds: [sellId, s.buyTradeId, e.buyTradeId], message: `sell ${sellId} used buy ${s.buyTradeId} while the older lot of buy ${e.buyTradeId} was still open` });
+      report({
+        invariant: 4,
+        kind: `${method}_order`,
+        tradeIds: [sellId, s.buyTradeId, e.buyTradeId],
+        message: `sell ${sellId} used buy ${s.buyTradeId}; in ${method.toUpperCase()} order it takes buy ${e.buyTradeId} (${ORDER_WORDS[method]} still open)`,
+      });
       continue;
     }
     for (const field of FIELDS) {

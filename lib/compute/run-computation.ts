@@ -2,7 +2,8 @@
 // feeds them through the pure engine (lib/fifo) and replaces the version's results for those
 // symbols in ONE transaction, so a crash, a kill or a cancel leaves the previous results intact.
 import Big from "big.js";
-import { FifoBook, type ApplyResult, type OpenLot, type UnmatchedSell } from "@/lib/fifo";
+import { FifoBook, MonthEndRecorder, monthEndOf, utcMonthOf, type ApplyResult, type LotMethod, type MonthEndLots, type OpenLot, type UnmatchedSell } from "@/lib/fifo";
+import { fixVersionMethod, methodForRun } from "@/db/compute/methods";
 import { clearResults, writeAllocations, writeSnapshots, writeUnmatchedSells, type AllocationOut, type SnapshotOut } from "@/db/compute/allocation-store";
 import { syncReviewItems, type ReviewCandidate } from "@/db/compute/review-sync";
 import {
@@ -21,7 +22,7 @@ import {
   type RunRow,
 } from "@/db/compute/runs";
 import { readComputeSettings, type ComputeSettings } from "@/db/compute/settings";
-import { fingerprintSnapshots, tradesAfter, tradesStamp } from "@/db/compute/snapshots";
+import { fingerprintSnapshots, tradesAfter, tradesStamp, writeMonthEnds } from "@/db/compute/snapshots";
 import { withTradesSnapshot } from "@/db/compute/trade-snapshot";
 import { countTrades, streamRunTrades, symbolsWithTrades, type TradeRow } from "@/db/compute/trade-stream";
 import { refreshReadModels } from "@/db/read-models";
@@ -38,6 +39,8 @@ export interface RunRequest {
   symbols: string[] | null;
   mode: RunMode;
   startedBy: string;
+  /** Lot selection for a new version; an existing version keeps its own (asking for another is refused). */
+  method?: LotMethod;
 }
 
 export interface RunSummary {
@@ -70,9 +73,13 @@ class RunCancelled extends Error {
   }
 }
 
-/** Queues a run after clearing runs whose process died; RunConflictError if the version is busy. */
+/**
+ * Queues a run after clearing runs whose process died; RunConflictError if the version is busy,
+ * MethodConflictError if it asks for another method than the version's.
+ */
 export async function enqueueRun(db: SqlClient, request: RunRequest): Promise<number> {
   if (!Number.isSafeInteger(request.version) || request.version < 1) throw new Error("version must be a positive integer");
+  await methodForRun(db, request.version, request.method ?? null);
   await markStaleRuns(db, liveRunIds());
   const symbols = request.symbols === null ? null : [...new Set(request.symbols)].sort();
   return createRun(db, { ...request, symbols });
@@ -150,6 +157,7 @@ interface RunContext {
 
 interface PreparedRun {
   run: RunRow;
+  method: LotMethod;
   settings: ComputeSettings;
   symbols: string[];
   plans: SymbolPlan[];
@@ -217,6 +225,7 @@ async function computeAndCommit(db: SqlClient, run: RunRow, context: RunContext)
 /** `reader` sees the trades the run works on; progress is saved through `db`. */
 async function prepareRun(db: SqlClient, run: RunRow, context: RunContext, reader: SqlClient = db): Promise<PreparedRun> {
   const timer = phaseTimer(context.timings);
+  const method = await methodForRun(db, run.allocation_version, run.method);
   const settings = await readComputeSettings(db);
   const symbols = run.symbols ?? (await symbolsWithTrades(reader));
   const plans = await planSymbols(reader, run.allocation_version, symbols, run.mode);
@@ -229,7 +238,7 @@ async function prepareRun(db: SqlClient, run: RunRow, context: RunContext, reade
   let cancelRequested = false;
   let sinceYield = 0;
   const prepared: PreparedRun = {
-    run, settings, symbols, plans, tracker, timer, reader,
+    run, method, settings, symbols, plans, tracker, timer, reader,
     checkpoint: async (force = false) => {
       if (context.signal.aborted || cancelRequested) throw new RunCancelled();
       // PGlite computes on the server's own thread: let requests through now and then.
@@ -274,12 +283,14 @@ async function writeResults(
   tracker.phase = "computing";
   const allocationsWritten = await writeAllocations(tx, version, run.id, allocations);
   p.timer("allocate");
+  await fixVersionMethod(tx, version, p.method, run.id);
 
   tracker.phase = "writing";
   await p.checkpoint(true);
   await writeUnmatchedSells(tx, version, run.id, collector.unmatched);
   await writeSnapshots(tx, version, run.id, collector.snapshots(p.plans));
   await fingerprintSnapshots(tx, version, p.symbols, tx.engine === "pglite" ? tx : p.reader);
+  await writeMonthEnds(tx, version, run.id, collector.monthEnds(p.plans));
   p.timer("snapshots");
 
   tracker.phase = "reviewing";
@@ -314,21 +325,24 @@ async function* allocate(trades: AsyncIterable<TradeRow>, p: PreparedRun, collec
   const resume = new Map(p.plans.map((plan) => [plan.symbol, plan.resumeFrom]));
   let symbol: string | null = null;
   let book: FifoBook | null = null;
+  let monthEnds = new MonthEndRecorder();
   for await (const trade of trades) {
     if (trade.symbol !== symbol) {
-      if (symbol !== null && book) collector.finishSymbol(symbol, book);
+      if (symbol !== null && book) collector.finishSymbol(symbol, book, monthEnds);
       symbol = trade.symbol;
-      book = new FifoBook(symbol, resume.get(symbol)?.openLots ?? []);
+      book = new FifoBook(symbol, resume.get(symbol)?.openLots ?? [], p.method);
       collector.startSymbol(resume.get(symbol)?.openLots ?? null);
+      monthEnds = new MonthEndRecorder(resume.get(symbol)?.point.lastOrderTime ?? null);
       tracker.symbolsDone++;
     }
+    monthEnds.beforeTrade(trade.orderTime, book!);
     const result = book!.apply(trade);
     collector.record(trade, result);
     tracker.tradesDone++;
     if ((tracker.tradesDone & 1023) === 0) await p.checkpoint();
     yield* result.allocations;
   }
-  if (symbol !== null && book) collector.finishSymbol(symbol, book);
+  if (symbol !== null && book) collector.finishSymbol(symbol, book, monthEnds);
 }
 
 /** Everything a run finds besides allocations: unmatched sells, review candidates, snapshots. */
@@ -340,6 +354,7 @@ class FindingsCollector {
   private causes = new CauseTracker();
   invalidTrades = 0;
   private readonly finished = new Map<string, SnapshotOut>();
+  private readonly finishedMonthEnds = new Map<string, MonthEndLots[]>();
   private last: { symbol: string; id: number; orderTime: string } | null = null;
 
   constructor(private readonly settings: ComputeSettings) {}
@@ -376,9 +391,10 @@ class FindingsCollector {
     yield* this.problems;
   }
 
-  finishSymbol(symbol: string, book: FifoBook): void {
+  finishSymbol(symbol: string, book: FifoBook, monthEnds: MonthEndRecorder): void {
     this.causes.finish();
     const last = this.last!;
+    this.finishedMonthEnds.set(symbol, monthEnds.finish(book));
     this.finished.set(symbol, {
       symbol,
       lastTradeId: last.id,
@@ -386,6 +402,16 @@ class FindingsCollector {
       tradesProcessed: 0, // fingerprintSnapshots counts them in SQL
       openLots: book.openLots(),
       openSize: book.openSize(),
+    });
+  }
+
+  /** Month-end inventories of the symbols that had trades; a resumed symbol replaces from its resume month on. */
+  monthEnds(plans: SymbolPlan[]) {
+    return plans.flatMap((plan) => {
+      const monthEnds = this.finishedMonthEnds.get(plan.symbol);
+      if (!monthEnds) return plan.resumeFrom ? [] : [{ symbol: plan.symbol, replaceFrom: null, monthEnds: [] }];
+      const resumeMonth = plan.resumeFrom ? utcMonthOf(plan.resumeFrom.point.lastOrderTime) : null;
+      return [{ symbol: plan.symbol, replaceFrom: resumeMonth ? monthEndOf(resumeMonth) : null, monthEnds }];
     });
   }
 

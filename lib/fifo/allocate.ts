@@ -1,4 +1,5 @@
-import { FifoBook } from "./book";
+import { LotBook } from "./book";
+import type { LotMethod } from "./lot-methods";
 import type { AllocationRow, OpenLot, TradeInput, UnmatchedSell, UnusableTrade } from "./types";
 
 export interface SymbolAllocation {
@@ -10,11 +11,16 @@ export interface SymbolAllocation {
 }
 
 /**
- * Runs one symbol's trades, already ordered by (order_time, id), through a FIFO book,
- * optionally resuming from the open lots of an earlier run.
+ * Runs one symbol's trades, already ordered by (order_time, id), through a book of the given
+ * lot-selection method (FIFO by default), optionally resuming from the open lots of an earlier run.
  */
-export function allocateSymbol(symbol: string, trades: Iterable<TradeInput>, openLots?: OpenLot[]): SymbolAllocation {
-  const book = new FifoBook(symbol, openLots);
+export function allocateSymbol(
+  symbol: string,
+  trades: Iterable<TradeInput>,
+  openLots?: OpenLot[],
+  method?: LotMethod,
+): SymbolAllocation {
+  const book = new LotBook(symbol, openLots, method);
   const result: SymbolAllocation = { allocations: [], unmatched: [], unusable: [], openLots: [] };
   for (const trade of trades) {
     const applied = book.apply(trade);

@@ -1,27 +1,32 @@
 import { type Dec, ZERO, compare, formatDecimal, minDecimal, minus, plus, proRataShare, signOf, times } from "./decimal";
-import { type Lot, lotFromOpenLot, lotToOpenLot } from "./lot";
+import { lotFromOpenLot, lotToOpenLot } from "./lot";
+import { DEFAULT_LOT_METHOD, type LotMethod, OPEN_LOT_POOLS, type OpenLotPool } from "./lot-methods";
 import { type OrderKey, compareOrderKeys, orderKeyOf } from "./order-key";
 import { checkTrade } from "./trade-validation";
 import type { AllocationRow, ApplyResult, OpenLot, TradeInput, UnmatchedSell } from "./types";
 
-// Consumed lots stay in the array until this many pile up, so a sell costs O(lots it touches).
-const COMPACT_AFTER = 1024;
-
 /**
- * The FIFO inventory of one symbol. Trades are applied one at a time in (order_time, id) order;
- * the book holds only open lots, so memory follows inventory, not history.
+ * The inventory of one symbol under one lot-selection method. Trades are applied one at a time
+ * in (order_time, id) order; the book holds only open lots, so memory follows inventory, not
+ * history. The method only decides which open lot a sell takes next (lot-methods.ts).
  */
-export class FifoBook {
+export class LotBook {
   readonly symbol: string;
-  private lots: Lot[] = [];
-  private head = 0;
+  readonly method: LotMethod;
+  private readonly pool: OpenLotPool;
   private lastKey: OrderKey | null = null;
   private lastOrderTime = "";
 
-  constructor(symbol: string, openLots: OpenLot[] = []) {
+  /** openLots: a snapshot of an earlier run of the same method, in any order. */
+  constructor(symbol: string, openLots: OpenLot[] = [], method: LotMethod = DEFAULT_LOT_METHOD) {
     this.symbol = symbol;
-    this.lots = openLots.map(lotFromOpenLot);
-    const newest = openLots[openLots.length - 1];
+    this.method = method;
+    this.pool = OPEN_LOT_POOLS[method]();
+    const inBuyOrder = openLots
+      .map((open) => ({ open, key: orderKeyOf(open.buyTime, open.buyTradeId) }))
+      .sort((a, b) => (a.key && b.key ? compareOrderKeys(a.key, b.key) : 0));
+    for (const { open } of inBuyOrder) this.pool.add(lotFromOpenLot(open));
+    const newest = inBuyOrder[inBuyOrder.length - 1]?.open;
     // Lots came from earlier trades, so anything applied now must come after the newest buy.
     if (newest) this.advanceOrder(newest.buyTime, newest.buyTradeId);
   }
@@ -29,7 +34,7 @@ export class FifoBook {
   /** Applies one trade. Bad data is returned as `unusable`; only caller bugs throw. */
   apply(trade: TradeInput): ApplyResult {
     if (trade.symbol !== this.symbol) {
-      throw new Error(`FifoBook(${this.symbol}) was given trade ${trade.id} of symbol ${trade.symbol}`);
+      throw new Error(`LotBook(${this.symbol}) was given trade ${trade.id} of symbol ${trade.symbol}`);
     }
     this.advanceOrder(trade.orderTime, trade.id);
     const check = checkTrade(trade);
@@ -39,7 +44,7 @@ export class FifoBook {
       return { allocations: [], unmatched: null, unusable, skipped: false };
     }
     if (check.side === "buy") {
-      this.lots.push({
+      this.pool.add({
         buyTradeId: trade.id,
         buyTime: trade.orderTime,
         buyPriceText: formatDecimal(check.price),
@@ -54,24 +59,24 @@ export class FifoBook {
     return this.sell(trade, check.size, check.price, check.fee);
   }
 
+  /** The open lots in the order this method would consume them (what a snapshot stores). */
   openLots(): OpenLot[] {
-    return this.lots.slice(this.head).map(lotToOpenLot);
+    return this.pool.inConsumptionOrder().map(lotToOpenLot);
   }
 
   openSize(): string {
     let total = ZERO;
-    for (let i = this.head; i < this.lots.length; i++) total = plus(total, this.lots[i]!.remaining);
+    for (const lot of this.pool.inConsumptionOrder()) total = plus(total, lot.remaining);
     return formatDecimal(total);
   }
 
-  /** Consumes the oldest lots first; the part no lot covers is returned as unmatched. */
+  /** Consumes lots in the method's order; the part no lot covers is returned as unmatched. */
   private sell(trade: TradeInput, size: Dec, price: Dec, fee: Dec): ApplyResult {
     const allocations: AllocationRow[] = [];
     const sellPriceText = formatDecimal(price);
     let sellRemaining = size;
     let sellFeeRemaining = fee;
-    while (signOf(sellRemaining) > 0 && this.head < this.lots.length) {
-      const lot = this.lots[this.head]!;
+    for (let lot = this.pool.next(); lot !== undefined && signOf(sellRemaining) > 0; lot = this.pool.next()) {
       const allocated = minDecimal(lot.remaining, sellRemaining);
       const lotEmptied = compare(allocated, lot.remaining) === 0;
       const sellFinished = compare(allocated, sellRemaining) === 0;
@@ -100,13 +105,13 @@ export class FifoBook {
       sellRemaining = minus(sellRemaining, allocated);
       sellFeeRemaining = minus(sellFeeRemaining, sellFeeShare);
       if (lotEmptied) {
-        this.head++;
+        this.pool.removeNext();
       } else {
         lot.remaining = minus(lot.remaining, allocated);
         lot.feeRemaining = minus(lot.feeRemaining, buyFeeShare);
+        lot.asOpenLot = undefined;
       }
     }
-    this.compact();
     const unmatched = signOf(sellRemaining) > 0 ? this.unmatched(trade, size, price, sellRemaining) : null;
     return { allocations, unmatched, unusable: null, skipped: false };
   }
@@ -124,16 +129,6 @@ export class FifoBook {
     };
   }
 
-  private compact(): void {
-    if (this.head === this.lots.length) {
-      this.lots = [];
-      this.head = 0;
-    } else if (this.head >= COMPACT_AFTER && this.head * 2 >= this.lots.length) {
-      this.lots = this.lots.slice(this.head);
-      this.head = 0;
-    }
-  }
-
   /** Ordering is the caller's job; a trade out of order is a bug there, so it throws. */
   private advanceOrder(orderTime: string, tradeId: number): void {
     const key =
@@ -141,11 +136,11 @@ export class FifoBook {
         ? { utcTime: this.lastKey.utcTime, tradeId }
         : orderKeyOf(orderTime, tradeId);
     if (key === null) {
-      throw new Error(`FifoBook(${this.symbol}): trade ${tradeId} has an unreadable order time ${JSON.stringify(orderTime)}`);
+      throw new Error(`LotBook(${this.symbol}): trade ${tradeId} has an unreadable order time ${JSON.stringify(orderTime)}`);
     }
     if (this.lastKey !== null && compareOrderKeys(this.lastKey, key) >= 0) {
       throw new Error(
-        `FifoBook(${this.symbol}): trades must be applied in (order_time, id) order; ` +
+        `LotBook(${this.symbol}): trades must be applied in (order_time, id) order; ` +
           `trade ${tradeId} at ${orderTime} came after trade ${this.lastKey.tradeId} at ${this.lastOrderTime}`,
       );
     }
@@ -153,3 +148,6 @@ export class FifoBook {
     this.lastOrderTime = orderTime;
   }
 }
+
+/** The FIFO name the rest of the code grew up with; a LotBook with the default method. */
+export { LotBook as FifoBook };

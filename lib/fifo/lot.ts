@@ -11,10 +11,12 @@ export interface Lot {
   buyFee: Dec;
   remaining: Dec;
   feeRemaining: Dec;
+  /** The lot as text, kept until a sell changes it: month-end snapshots list the same lots often. */
+  asOpenLot?: OpenLot;
 }
 
 export function lotToOpenLot(lot: Lot): OpenLot {
-  return {
+  return (lot.asOpenLot ??= {
     buyTradeId: lot.buyTradeId,
     buyTime: lot.buyTime,
     buyPrice: lot.buyPriceText,
@@ -22,7 +24,7 @@ export function lotToOpenLot(lot: Lot): OpenLot {
     buyFeeUsd: formatDecimal(lot.buyFee),
     remainingSize: formatDecimal(lot.remaining),
     feeRemaining: formatDecimal(lot.feeRemaining),
-  };
+  });
 }
 
 /**

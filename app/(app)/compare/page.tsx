@@ -8,6 +8,7 @@ import { DateTime } from "@/components/format/date-time";
 import { Money } from "@/components/format/money";
 import { TradeLink } from "@/components/format/trade-link";
 import { getDb } from "@/db/client";
+import { versionMethods } from "@/db/compute/methods";
 import { baselineParam } from "@/db/queries/compare";
 import { comparePageData } from "@/db/queries/dashboard-pages";
 import { requireUser } from "@/lib/auth/guard";
@@ -19,7 +20,8 @@ export const metadata: Metadata = { title: "Compare PnL · FIFO Allocations" };
 export default async function ComparePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   await requireUser("viewer");
   const db = await getDb();
-  const data = await comparePageData(db, await searchParams);
+  const [data, methods] = await Promise.all([comparePageData(db, await searchParams), versionMethods(db)]);
+  const methodOf = (version: number) => ` ${(methods.get(version) ?? "fifo").toUpperCase()}`;
   const targetLabel = `Version ${data.version}`;
   const against = baselineParam(data.baseline);
   const totalBaseline = data.cumulative.at(-1)?.cumulativeBaselineUsd ?? "0";
@@ -32,7 +34,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
         <div>
           <h1>Compare PnL</h1>
           <p className="muted">
-            {data.baselineLabel} against {targetLabel}
+            {data.baselineLabel} against {targetLabel} ({methodOf(data.version).trim()})
             {data.symbol ? ` for ${data.symbol}` : ", all symbols"}.{" "}
             {data.baseline.kind === "snapshot" && "Only the sells in the historical snapshot (matched by the old system when the migration ran). "}
             Differences are {targetLabel} minus {data.baselineLabel}.
@@ -41,12 +43,12 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
         <CompareControls
           choices={[
             { id: "version", label: "Version", value: String(data.version),
-              options: data.versions.map((v) => ({ value: String(v.version), label: `v${v.version}${v.isCurrent ? " (current)" : ""}` })) },
+              options: data.versions.map((v) => ({ value: String(v.version), label: `v${v.version}${methodOf(v.version)}${v.isCurrent ? " (current)" : ""}` })) },
             { id: "against", label: "Against", value: against,
               options: [
                 { value: "old", label: "Old system (pnl_usd)" },
                 { value: "snapshot", label: "Historical snapshot 2025-11-20" },
-                ...data.versions.filter((v) => v.version !== data.version).map((v) => ({ value: `v${v.version}`, label: `Version ${v.version}` })),
+                ...data.versions.filter((v) => v.version !== data.version).map((v) => ({ value: `v${v.version}`, label: `Version ${v.version}${methodOf(v.version)}` })),
               ] },
             { id: "symbol", label: "Symbol", value: data.symbol ?? "",
               options: [{ value: "", label: "All symbols" }, ...data.symbols.map((s) => ({ value: s, label: s }))] },

@@ -6,6 +6,7 @@ import { Pager, RunsTable } from "@/components/runs/RunsTable";
 import { QueueControl } from "@/components/runs/QueueControl";
 import { StartRunForm } from "@/components/runs/StartRunForm";
 import { getDb } from "@/db/client";
+import { versionMethods } from "@/db/compute/methods";
 import { RUN_STATUSES } from "@/db/schema/fifo";
 import { isQueuePaused, listRuns, listTradeSymbols } from "@/db/queries/runs";
 import { listVersionSummaries, nextVersionNumber } from "@/db/queries/version-admin";
@@ -84,13 +85,19 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   );
 
   async function startFormProps() {
-    const [symbols, versions, nextVersion, current] = await Promise.all([
+    const [symbols, versions, nextVersion, current, methods] = await Promise.all([
       listTradeSymbols(db),
       listVersionSummaries(db),
       nextVersionNumber(db),
       getCurrentVersion(db),
+      versionMethods(db),
     ]);
-    const choices = versions.map((v) => ({ version: v.allocation_version, isCurrent: v.is_current, activeRunId: v.active_run_id }));
+    const choices = versions.map((v) => ({
+      version: v.allocation_version,
+      isCurrent: v.is_current,
+      activeRunId: v.active_run_id,
+      method: methods.get(v.allocation_version) ?? null,
+    }));
     const defaultVersion = choices.some((c) => c.version === current) ? current : (choices[0]?.version ?? "new");
     return { symbols, versions: choices, nextVersion, defaultVersion } as const;
   }

@@ -3,11 +3,13 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db/client";
+import { MethodConflictError } from "@/db/compute/methods";
 import { RunConflictError } from "@/db/compute/runs";
 import { listTradeSymbols, setQueuePaused } from "@/db/queries/runs";
 import { nextVersionNumber } from "@/db/queries/version-admin";
 import { authorizedAction, UserFacingError } from "@/lib/auth/action";
 import { enqueueRun } from "@/lib/compute/run-computation";
+import { LOT_METHODS } from "@/lib/fifo";
 import { cancelRun } from "@/lib/jobs/cancel";
 import { wakeRunner } from "@/lib/jobs/runner";
 import { boundedInt, MAX_ID, MAX_VERSION, versionParam } from "@/lib/table/url-state";
@@ -26,6 +28,8 @@ export const startRunSchema = z
       return version;
     }),
     mode: z.enum(["full", "incremental"], { error: "Choose full or incremental." }),
+    // Only a new version takes a method; an existing one keeps its own (an empty choice = keep).
+    method: z.union([z.literal("").transform(() => undefined), z.enum(LOT_METHODS, { error: "Choose FIFO, LIFO or HIFO." })]).optional(),
   })
   .refine((input) => input.scope === "all" || input.symbols.length > 0, {
     path: ["symbols"],
@@ -57,8 +61,9 @@ export const startRunAction = authorizedAction("admin", startRunSchema, async (i
   }
   let runId: number;
   try {
-    runId = await enqueueRun(db, { version, symbols, mode: input.mode, startedBy: user.email });
+    runId = await enqueueRun(db, { version, symbols, mode: input.mode, method: input.method, startedBy: user.email });
   } catch (error) {
+    if (error instanceof MethodConflictError) throw new UserFacingError(error.message, { method: error.message });
     if (error instanceof RunConflictError) throw new UserFacingError(error.message);
     throw error;
   }

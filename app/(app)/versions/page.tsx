@@ -99,6 +99,7 @@ export default async function VersionsPage({ searchParams }: { searchParams: Pro
             <thead>
               <tr>
                 <th className="num">Version</th>
+                <th>Method</th>
                 <th>Status</th>
                 <th className="num">Symbols</th>
                 <th className="num">Allocations</th>
@@ -114,6 +115,7 @@ export default async function VersionsPage({ searchParams }: { searchParams: Pro
               {versions.map((v) => (
                 <tr key={v.allocation_version} data-testid="version-row" data-version={v.allocation_version}>
                   <td className="num">{v.allocation_version}</td>
+                  <td data-testid="version-method">{v.method ? v.method.toUpperCase() : <span className="muted">first run pending</span>}</td>
                   <td>
                     {v.is_current ? <span className="badge badge-ok">Current</span> : null}{" "}
                     {v.active_run_id ? (
@@ -142,6 +144,14 @@ export default async function VersionsPage({ searchParams }: { searchParams: Pro
                       <>
                         {" · "}
                         <Link href={`/compare?version=${v.allocation_version}&against=v${current}`}>vs current</Link>
+                      </>
+                    ) : null}
+                    {v.method ? (
+                      <>
+                        {" · "}
+                        <Link href={`/what-if?${v.method}=${v.allocation_version}`}>what if</Link>
+                        {" · "}
+                        <Link href={`/tax-lots?version=${v.allocation_version}`}>tax lots</Link>
                       </>
                     ) : null}
                   </td>

@@ -1,5 +1,5 @@
 /**
- * A deliberately naive FIFO used only to check the engine: every decimal becomes a BigInt with
+ * A deliberately naive FIFO (and LIFO, HIFO) used only to check the engine: every decimal becomes a BigInt with
  * a fixed SCALE of 30 places, lots sit in a plain array consumed with
  * shift(), and the rules of SPEC 4 are restated from scratch.
  */
@@ -49,9 +49,18 @@ export interface ReferenceResult {
   openLots: { buy: number; remaining: string; feeRemaining: string }[];
 }
 
-export function referenceFifo(trades: TradeInput[]): ReferenceResult {
+type RefLot = { id: number; price: bigint; size: bigint; fee: bigint; left: bigint; feeLeft: bigint };
+
+/** Which open lot a sell takes next, by a plain scan of the lots in buy order. */
+const PICK: Record<"fifo" | "lifo" | "hifo", (lots: RefLot[]) => number> = {
+  fifo: () => 0,
+  lifo: (lots) => lots.length - 1,
+  hifo: (lots) => lots.reduce((best, lot, i) => (lot.price > lots[best]!.price ? i : best), 0),
+};
+
+export function referenceFifo(trades: TradeInput[], method: "fifo" | "lifo" | "hifo" = "fifo"): ReferenceResult {
   const result: ReferenceResult = { allocations: [], unmatched: [], unusable: [] , openLots: [] };
-  const lots: { id: number; price: bigint; size: bigint; fee: bigint; left: bigint; feeLeft: bigint }[] = [];
+  const lots: RefLot[] = [];
   for (const t of trades) {
     if (SKIPPED.includes(t.status)) continue;
     const fee = t.feeUsd ?? "0";
@@ -65,7 +74,8 @@ export function referenceFifo(trades: TradeInput[]): ReferenceResult {
     if (t.side === "buy") { lots.push({ id: t.id, price, size, fee: feeUsd, left: size, feeLeft: feeUsd }); continue; }
     let left = size, feeLeft = feeUsd;
     while (left > 0n && lots.length > 0) {
-      const lot = lots[0]!;
+      const index = PICK[method](lots);
+      const lot = lots[index]!;
       const take = lot.left < left ? lot.left : left;
       let buyFee = lot.left === take ? lot.feeLeft : referenceShare(lot.fee, take, lot.size);
       if (buyFee > lot.feeLeft) buyFee = lot.feeLeft;
@@ -74,12 +84,15 @@ export function referenceFifo(trades: TradeInput[]): ReferenceResult {
       const pnl = mul(take, price - lot.price) - buyFee - sellFee;
       result.allocations.push({ sell: t.id, buy: lot.id, size: fromScaled(take), buyFee: fromScaled(buyFee), sellFee: fromScaled(sellFee), pnl: fromScaled(pnl) });
       lot.left -= take; lot.feeLeft -= buyFee; left -= take; feeLeft -= sellFee;
-      if (lot.left === 0n) lots.shift();
+      if (lot.left === 0n) lots.splice(index, 1);
     }
     if (left > 0n) {
       result.unmatched.push({ sell: t.id, matched: fromScaled(size - left), unmatched: fromScaled(left), notional: fromScaled(mul(left, price)) });
     }
   }
-  result.openLots = lots.map((l) => ({ buy: l.id, remaining: fromScaled(l.left), feeRemaining: fromScaled(l.feeLeft) }));
+  const order = lots.map((_, i) => i);
+  if (method === "lifo") order.reverse();
+  if (method === "hifo") order.sort((a, b) => (lots[a]!.price === lots[b]!.price ? a - b : lots[a]!.price > lots[b]!.price ? -1 : 1));
+  result.openLots = order.map((i) => lots[i]!).map((l) => ({ buy: l.id, remaining: fromScaled(l.left), feeRemaining: fromScaled(l.feeLeft) }));
   return result;
 }

@@ -9,6 +9,7 @@ import { RunReviewItems } from "@/components/runs/RunReviewItems";
 import { runErrorForRole } from "@/components/runs/run-errors";
 import { RunStatusBadge } from "@/components/runs/RunStatusBadge";
 import { getDb } from "@/db/client";
+import { versionMethod } from "@/db/compute/methods";
 import { getRun, type RunRow } from "@/db/compute/runs";
 import { runReviewChanges } from "@/db/queries/runs";
 import { requireUser } from "@/lib/auth/guard";
@@ -32,6 +33,8 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const active = isActiveStatus(run.status);
   const isAdmin = roleAtLeast(user.role, "admin");
   const review = active ? null : await runReviewChanges(db, runId);
+  // What the run was asked for, else the version's own method (FIFO for a version not fixed yet).
+  const method = (run.method ?? (await versionMethod(db, run.allocation_version)) ?? "fifo").toUpperCase();
 
   return (
     <main className="page stack">
@@ -41,7 +44,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
             Run #{run.id} <RunStatusBadge status={run.status} cancelRequested={run.cancel_requested} />
           </h1>
           <p className="muted">
-            Version {run.allocation_version} · {run.mode} · {run.symbols ? `${run.symbols.length} chosen symbols` : "all symbols"} ·
+            Version {run.allocation_version} · {method} · {run.mode} · {run.symbols ? `${run.symbols.length} chosen symbols` : "all symbols"} ·
             started by {run.started_by}
           </p>
         </div>
@@ -60,6 +63,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         <div className="stats" data-testid="run-details">
           <Fact label="Version" value={String(run.allocation_version)} />
           <Fact label="Mode" value={run.mode} />
+          <Fact label="Lot selection" value={method} testId="run-method" />
           <Fact label="Queued" value={formatTimestamp(run.created_at)} />
           <Fact label="Started" value={formatTimestamp(run.started_at)} />
           <Fact label="Finished" value={formatTimestamp(run.finished_at)} />

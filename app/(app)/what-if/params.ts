@@ -1,0 +1,19 @@
+// The what-if page's URL: ?fifo=1&lifo=2&hifo=3&symbol=BTC-USD (every part optional).
+import { z } from "zod";
+import type { LotMethod } from "@/lib/fifo";
+
+const version = z.coerce.number().int().positive().optional().catch(undefined);
+
+export const whatIfSearch = z.object({
+  fifo: version,
+  lifo: version,
+  hifo: version,
+  symbol: z.string().trim().min(1).max(64).optional().catch(undefined),
+});
+
+export function parseWhatIf(params: Record<string, string | string[] | undefined>) {
+  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+  const parsed = whatIfSearch.parse({ fifo: first(params.fifo), lifo: first(params.lifo), hifo: first(params.hifo), symbol: first(params.symbol) });
+  const asked: Partial<Record<LotMethod, number>> = { fifo: parsed.fifo, lifo: parsed.lifo, hifo: parsed.hifo };
+  return { asked, symbol: parsed.symbol ?? null };
+}
