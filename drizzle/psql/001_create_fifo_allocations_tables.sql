@@ -17,6 +17,11 @@ SELECT to_regclass('public.fifo_allocations') IS NOT NULL AS fifo_had_fifo_alloc
   to_regclass('public.fifo_unmatched_sells') IS NOT NULL AS fifo_had_fifo_unmatched_sells,
   to_regclass('public.fifo_settings') IS NOT NULL AS fifo_had_fifo_settings,
   to_regclass('public.fifo_manual_trades') IS NOT NULL AS fifo_had_fifo_manual_trades,
+  to_regclass('public.fifo_pnl_differences') IS NOT NULL AS fifo_had_fifo_pnl_differences,
+  to_regclass('public.fifo_cause_totals') IS NOT NULL AS fifo_had_fifo_cause_totals,
+  to_regclass('public.fifo_cause_decisions') IS NOT NULL AS fifo_had_fifo_cause_decisions,
+  to_regclass('public.fifo_version_methods') IS NOT NULL AS fifo_had_fifo_version_methods,
+  to_regclass('public.fifo_inventory_month_end') IS NOT NULL AS fifo_had_fifo_inventory_month_end,
   to_regclass('public.v_allocation_health') IS NOT NULL AS fifo_had_v_allocation_health,
   to_regclass('public.v_unmatched_sells') IS NOT NULL AS fifo_had_v_unmatched_sells,
   to_regclass('public.v_pnl_by_symbol') IS NOT NULL AS fifo_had_v_pnl_by_symbol,
@@ -768,6 +773,200 @@ INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES ('19f92b27d77
 COMMIT;
 \endif
 
+-- 0008_discrepancy_causes
+SELECT NOT EXISTS (SELECT 1 FROM drizzle.__drizzle_migrations WHERE created_at = 1795566443672) AS fifo_pending_8 \gset
+\if :fifo_pending_8
+BEGIN;
+-- 0008_discrepancy_causes: hand-written SQL; separate statements with a statement-breakpoint marker line.
+-- Differences explained by cause (issue 9): every sell whose old pnl_usd differs from its new PnL,
+-- with the cause a run found; totals per cause for the Discrepancies page; reviewers' decisions
+-- to accept a cause for a version (who, when, why; undone, not deleted); the review item a
+-- decision settled. pnl_discrepancy items are now opened only for unexplained causes and
+-- differences above pnl_discrepancy_item_above_usd.
+CREATE TABLE IF NOT EXISTS "fifo_pnl_differences" (
+	"allocation_version" integer NOT NULL,
+	"sell_trade_id" bigint NOT NULL,
+	"symbol" text NOT NULL,
+	"sell_time" timestamp with time zone NOT NULL,
+	"old_parent_id" bigint,
+	"old_pnl_usd" numeric NOT NULL,
+	"new_pnl_usd" numeric NOT NULL,
+	"difference_usd" numeric NOT NULL,
+	"cause" text NOT NULL,
+	"computation_id" bigint NOT NULL,
+	CONSTRAINT "fifo_pnl_differences_pkey" PRIMARY KEY ("allocation_version", "sell_trade_id")
+);
+-- The cause summary's examples: the largest differences of one symbol and cause (a few probes per
+-- fifo_cause_totals row, with or without a symbol filter).
+CREATE INDEX IF NOT EXISTS "fifo_pnl_differences_examples_idx"
+	ON "fifo_pnl_differences" ("allocation_version", "symbol", "cause", (abs("difference_usd")) DESC, "sell_trade_id");
+CREATE TABLE IF NOT EXISTS "fifo_cause_totals" (
+	"allocation_version" integer NOT NULL,
+	"symbol" text NOT NULL,
+	"cause" text NOT NULL,
+	"sells" bigint NOT NULL,
+	"total_difference_usd" numeric NOT NULL,
+	"largest_abs_difference_usd" numeric NOT NULL,
+	CONSTRAINT "fifo_cause_totals_pkey" PRIMARY KEY ("allocation_version", "symbol", "cause")
+);
+CREATE TABLE IF NOT EXISTS "fifo_cause_decisions" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"allocation_version" integer NOT NULL,
+	"cause" text NOT NULL,
+	"reason" text NOT NULL,
+	"decided_by" bigint REFERENCES "app_users"("id") ON DELETE SET NULL,
+	"decided_by_label" text NOT NULL,
+	"decided_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"undone_by" bigint REFERENCES "app_users"("id") ON DELETE SET NULL,
+	"undone_by_label" text,
+	"undone_at" timestamp with time zone,
+	"undo_reason" text
+);
+CREATE UNIQUE INDEX IF NOT EXISTS "fifo_cause_decisions_one_active"
+	ON "fifo_cause_decisions" ("allocation_version", "cause") WHERE "undone_at" IS NULL;
+-- The item's trade time, written by runs, so the review pages group, count and sort by month and
+-- time without reading trade_records for every item.
+ALTER TABLE "manual_review_queue" ADD COLUMN IF NOT EXISTS "trade_order_time" timestamp with time zone;
+UPDATE "manual_review_queue" q SET "trade_order_time" = t."order_time"
+FROM "trade_records" t WHERE t."id" = q."trade_id" AND q."trade_order_time" IS NULL;
+ALTER TABLE "manual_review_queue" ADD COLUMN IF NOT EXISTS "settled_by_decision_id" bigint REFERENCES "fifo_cause_decisions"("id");
+CREATE INDEX IF NOT EXISTS "manual_review_queue_settled_by_idx"
+	ON "manual_review_queue" ("settled_by_decision_id") WHERE "settled_by_decision_id" IS NOT NULL;
+INSERT INTO "fifo_settings" ("key", "value", "description") VALUES
+	('pnl_discrepancy_item_above_usd', '1000', 'A PnL difference with an explained cause opens its own review item only above this size (USD); unexplained ones always do')
+ON CONFLICT ("key") DO NOTHING;
+-- The review queue's default order as ascending keys (db/review/queue.ts, SEVERITY_ORDER_SQL and
+-- NOTIONAL_ORDER_SQL in db/review/source.ts: change together), so a deep page starts with an index
+-- seek after the previous page's last item (keyset) instead of reading every earlier row.
+CREATE INDEX IF NOT EXISTS "manual_review_queue_priority_seek_idx" ON "manual_review_queue" (
+	"allocation_version",
+	(CASE "status" WHEN 'pending' THEN 0 WHEN 'in_review' THEN 1 WHEN 'resolved' THEN 2 ELSE 3 END),
+	(CASE "severity" WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END),
+	(coalesce(-"notional_usd", 'infinity'::numeric)),
+	"id"
+);
+DROP INDEX IF EXISTS "manual_review_queue_priority_idx";
+-- Covered by manual_review_queue_symbol_id_idx (filters) and manual_review_queue_counts_idx (counts).
+DROP INDEX IF EXISTS "manual_review_queue_symbol_type_idx";
+-- v_allocation_discrepancies as in 0001, plus the cause of each pnl_difference (last column).
+CREATE OR REPLACE VIEW "v_allocation_discrepancies" AS
+WITH covered_sells AS (
+	SELECT s.allocation_version, t.id, t.symbol, t.size, t.pnl_usd
+	FROM fifo_inventory_snapshot s
+	JOIN trade_records t ON t.symbol = s.symbol AND t.side = 'sell' AND t.status = 'filled'
+		AND t.size > 0 AND t.size <> 'NaN' AND t.price > 0 AND t.price <> 'NaN'
+		AND (t.order_time, t.id) <= (s.last_order_time, s.last_trade_id)
+), sell_totals AS (
+	SELECT c.allocation_version, c.id, c.symbol, c.size, c.pnl_usd AS old_pnl_usd,
+		coalesce((SELECT sum(a.allocated_size) FROM fifo_allocations a
+			WHERE a.allocation_version = c.allocation_version AND a.sell_trade_id = c.id), 0) AS allocated,
+		coalesce((SELECT sum(a.pnl_usd) FROM fifo_allocations a
+			WHERE a.allocation_version = c.allocation_version AND a.sell_trade_id = c.id), 0) AS new_pnl_usd,
+		coalesce((SELECT u.unmatched_size FROM fifo_unmatched_sells u
+			WHERE u.allocation_version = c.allocation_version AND u.sell_trade_id = c.id), 0) AS unmatched
+	FROM covered_sells c
+), buy_totals AS (
+	SELECT a.allocation_version, a.buy_trade_id, a.symbol, sum(a.allocated_size) AS allocated
+	FROM fifo_allocations a GROUP BY a.allocation_version, a.buy_trade_id, a.symbol
+)
+SELECT allocation_version, 'sell_size_mismatch'::text AS discrepancy_type, symbol, id AS trade_id,
+	NULL::bigint AS related_trade_id, size AS expected, allocated + unmatched AS actual,
+	allocated + unmatched - size AS difference,
+	'allocated ' || allocated || ' + unmatched ' || unmatched || ' <> sell size ' || size AS details,
+	NULL::text AS cause
+FROM sell_totals WHERE allocated + unmatched <> size
+UNION ALL
+SELECT b.allocation_version, 'buy_overallocated', b.symbol, b.buy_trade_id, NULL, t.size, b.allocated,
+	b.allocated - t.size, 'allocated ' || b.allocated || ' > buy size ' || t.size, NULL
+FROM buy_totals b JOIN trade_records t ON t.id = b.buy_trade_id
+WHERE b.allocated > t.size
+UNION ALL
+SELECT a.allocation_version, 'buy_not_before_sell', a.symbol, a.sell_trade_id, a.buy_trade_id, NULL, NULL, NULL,
+	'buy ' || a.buy_trade_id || ' at ' || b.order_time || ' does not come before sell ' || a.sell_trade_id || ' at ' || s.order_time,
+	NULL
+FROM fifo_allocations a
+JOIN trade_records b ON b.id = a.buy_trade_id
+JOIN trade_records s ON s.id = a.sell_trade_id
+WHERE (b.order_time, b.id) >= (s.order_time, s.id)
+UNION ALL
+SELECT st.allocation_version, 'pnl_difference', st.symbol, st.id, NULL, st.old_pnl_usd, st.new_pnl_usd,
+	st.new_pnl_usd - st.old_pnl_usd, 'old pnl_usd ' || st.old_pnl_usd || ', new ' || st.new_pnl_usd,
+	coalesce(d.cause, 'unclassified')
+FROM sell_totals st
+LEFT JOIN fifo_pnl_differences d ON d.allocation_version = st.allocation_version AND d.sell_trade_id = st.id
+WHERE st.old_pnl_usd IS NOT NULL AND abs(st.new_pnl_usd - st.old_pnl_usd) > coalesce(
+	(SELECT value::numeric FROM fifo_settings WHERE key = 'pnl_discrepancy_threshold_usd'), 0);
+INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES ('6ccd4b40afd8dee0d69540f69914d2cc04e16750d5f37c73389a59c8e0870123', 1795566443672);
+COMMIT;
+\endif
+
+-- 0010_lot_methods
+SELECT NOT EXISTS (SELECT 1 FROM drizzle.__drizzle_migrations WHERE created_at = 1795566445672) AS fifo_pending_10 \gset
+\if :fifo_pending_10
+BEGIN;
+-- 0010_lot_methods: a version's lot-selection method (FIFO, LIFO, HIFO; issue 12) and inventory
+-- snapshots kept at every month end (issue 11 item 6).
+-- The method of each version, fixed by its first successful run. Versions computed before this
+-- migration were computed with FIFO, the only method there was.
+CREATE TABLE IF NOT EXISTS "fifo_version_methods" (
+	"allocation_version" integer PRIMARY KEY NOT NULL,
+	"method" text NOT NULL,
+	"fixed_by_computation_id" bigint REFERENCES "fifo_computation_log" ("id"),
+	"fixed_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "fifo_version_methods_method_check" CHECK ("method" in ('fifo', 'lifo', 'hifo'))
+);
+INSERT INTO "fifo_version_methods" ("allocation_version", "method")
+SELECT DISTINCT "allocation_version", 'fifo' FROM "fifo_inventory_snapshot"
+ON CONFLICT ("allocation_version") DO NOTHING;
+-- The method a run was asked for (null: the version's own method, FIFO for a new version).
+ALTER TABLE "fifo_computation_log" ADD COLUMN IF NOT EXISTS "method" text;
+DO $$ BEGIN
+	ALTER TABLE "fifo_computation_log" ADD CONSTRAINT "fifo_computation_log_method_check" CHECK ("method" in ('fifo', 'lifo', 'hifo'));
+EXCEPTION WHEN duplicate_object THEN NULL;
+END $$;
+-- The open lots of each (version, symbol) at the end of every UTC month with trades, in the order
+-- the version's method consumes them. The latest month's row is provisional until the month ends
+-- (the next run replaces it). For any month end M: the row with the greatest month_end <= M.
+CREATE TABLE IF NOT EXISTS "fifo_inventory_month_end" (
+	"allocation_version" integer NOT NULL,
+	"symbol" text NOT NULL,
+	"month_end" date NOT NULL,
+	"computation_id" bigint NOT NULL REFERENCES "fifo_computation_log" ("id"),
+	"open_lots" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"open_size" numeric DEFAULT '0' NOT NULL,
+	CONSTRAINT "fifo_inventory_month_end_pkey" PRIMARY KEY ("allocation_version", "symbol", "month_end")
+);
+CREATE INDEX IF NOT EXISTS "fifo_inventory_month_end_month_idx" ON "fifo_inventory_month_end" ("allocation_version", "month_end");
+INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES ('7d90086b8a7bfb3ac28b0e8de2252745b5c317dc38b41549191ba945a3707720', 1795566445672);
+COMMIT;
+\endif
+
+-- 0012_sign_in_throttle
+SELECT NOT EXISTS (SELECT 1 FROM drizzle.__drizzle_migrations WHERE created_at = 1795566447672) AS fifo_pending_12 \gset
+\if :fifo_pending_12
+BEGIN;
+-- Sign-in slowdown (issue 10, items 4 and 11). One row per bucket ("account|client" and
+-- "client"): attempts are counted when they start, before any password hashing, under a row
+-- lock, so a parallel burst cannot slip past the limit. Devices that signed in successfully get
+-- their own bucket, so a stranger guessing an owner's password never slows the owner down.
+CREATE TABLE IF NOT EXISTS "app_sign_in_throttle" (
+	"key" text PRIMARY KEY NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"last_attempt_at" timestamp with time zone NOT NULL,
+	"blocked_until" timestamp with time zone NOT NULL
+);
+CREATE INDEX IF NOT EXISTS "app_sign_in_throttle_last_idx" ON "app_sign_in_throttle" USING btree ("last_attempt_at");
+CREATE TABLE IF NOT EXISTS "app_sign_in_devices" (
+	"token_hash" text PRIMARY KEY NOT NULL,
+	"email" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"last_used_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+CREATE INDEX IF NOT EXISTS "app_sign_in_devices_used_idx" ON "app_sign_in_devices" USING btree ("last_used_at");
+INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES ('03b974cbd181a22da342032adfb7f5c49427cd1c500079228d1f0910947a255b', 1795566447672);
+COMMIT;
+\endif
+
 -- 0013_manual_trades
 SELECT NOT EXISTS (SELECT 1 FROM drizzle.__drizzle_migrations WHERE created_at = 1795566448672) AS fifo_pending_13 \gset
 \if :fifo_pending_13
@@ -868,6 +1067,173 @@ INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES ('180c9179620
 COMMIT;
 \endif
 
+-- 0014_parallel_operation_cutover
+SELECT NOT EXISTS (SELECT 1 FROM drizzle.__drizzle_migrations WHERE created_at = 1795566449672) AS fifo_pending_14 \gset
+\if :fifo_pending_14
+BEGIN;
+-- 0014: parallel operation (following a version, drift) and cutover (the current version for
+-- reports, the checklist that gates making a version current). Seed steps 4 and 5.
+
+-- A version that follows the bot: the background runner queues an incremental run of it when the
+-- trades changed and `interval_seconds` passed since the last check. The state is a row, so every
+-- server process sees it and a restart keeps following.
+CREATE TABLE IF NOT EXISTS "fifo_version_follow" (
+	"allocation_version" integer PRIMARY KEY NOT NULL,
+	"enabled" boolean DEFAULT true NOT NULL,
+	"interval_seconds" integer DEFAULT 60 NOT NULL,
+	-- the validation period the drift page and the cutover checklist use (UTC days, inclusive);
+	-- NULL = the last 30 days that have trades
+	"validation_from" date,
+	"validation_to" date,
+	"changed_by" text NOT NULL,
+	"changed_at" timestamp with time zone DEFAULT now() NOT NULL,
+	-- when a runner last looked for new trades, what it saw, and the run it queued
+	"last_checked_at" timestamp with time zone,
+	"last_trades_stamp" text,
+	"last_run_id" bigint,
+	CONSTRAINT "fifo_version_follow_interval_check" CHECK ("interval_seconds" BETWEEN 5 AND 86400),
+	CONSTRAINT "fifo_version_follow_period_check" CHECK ("validation_to" IS NULL OR "validation_from" IS NULL OR "validation_from" <= "validation_to")
+);
+-- Each validate-allocations outcome (CLI or dashboard), tied to the version's last succeeded run
+-- at the time: a later run makes the result stale for the checklist.
+CREATE TABLE IF NOT EXISTS "fifo_validation_results" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"allocation_version" integer NOT NULL,
+	"computation_id" bigint,
+	"passed" boolean NOT NULL,
+	"violations" integer NOT NULL,
+	"trades_replayed" bigint DEFAULT 0 NOT NULL,
+	"summary" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"checked_by" text NOT NULL,
+	"checked_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+CREATE INDEX IF NOT EXISTS "fifo_validation_results_version_idx" ON "fifo_validation_results" ("allocation_version", "id");
+-- Every change of the current version: who, from which version, how the checklist stood, and the
+-- reason when an admin overrode a failing checklist.
+CREATE TABLE IF NOT EXISTS "fifo_cutovers" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"allocation_version" integer NOT NULL,
+	"previous_version" integer,
+	"made_by" text NOT NULL,
+	"made_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"source" text NOT NULL,
+	"checklist" jsonb NOT NULL,
+	"checklist_passed" boolean NOT NULL,
+	"backup_acknowledged" boolean NOT NULL,
+	"override_reason" text,
+	CONSTRAINT "fifo_cutovers_source_check" CHECK ("source" in ('dashboard', 'cli')),
+	CONSTRAINT "fifo_cutovers_override_check" CHECK ("checklist_passed" OR "override_reason" IS NOT NULL)
+);
+-- The version reports use: the `current_version` setting, else the newest version with
+-- allocations, else 1 (the same rule as getCurrentVersion in db/queries/versions.ts).
+CREATE OR REPLACE FUNCTION "fifo_current_version"() RETURNS integer LANGUAGE sql STABLE AS $$
+	SELECT coalesce(
+		(SELECT CASE WHEN value ~ '^\s*[0-9]{1,9}\s*$' AND trim(value)::int > 0 THEN trim(value)::int END
+		 FROM fifo_settings WHERE key = 'current_version'),
+		(SELECT max(allocation_version) FROM fifo_allocations),
+		1)
+$$;
+-- One stable name for reports after cutover: the columns of fifo_allocations, rows of the current version.
+CREATE OR REPLACE VIEW "fifo_allocations_current" AS
+SELECT a.* FROM fifo_allocations a WHERE a.allocation_version = fifo_current_version();
+CREATE OR REPLACE VIEW "v_pnl_by_symbol_current" AS
+SELECT p.* FROM v_pnl_by_symbol p WHERE p.allocation_version = fifo_current_version();
+-- Drift, per sell: old pnl_usd (trade_records) against the version's PnL of the same sell, for the
+-- sells a version covers (up to its snapshot point). `cause` says why they differ. It is derived
+-- here from the old parent_id and the new allocations; when the per-sell causes of the review
+-- (v_allocation_discrepancies.cause) are available, this CASE is the one place to take them from.
+CREATE OR REPLACE VIEW "v_pnl_drift_sells" AS
+SELECT s.allocation_version, t.symbol, t.id AS sell_trade_id, t.order_time AS sell_time,
+	(t.order_time AT TIME ZONE 'UTC')::date AS day,
+	t.parent_id AS old_parent_id, t.pnl_usd AS old_pnl_usd,
+	coalesce(n.pnl_usd, 0) AS new_pnl_usd,
+	coalesce(n.pnl_usd, 0) - coalesce(t.pnl_usd, 0) AS difference_usd,
+	abs(coalesce(n.pnl_usd, 0) - coalesce(t.pnl_usd, 0)) > coalesce(
+		(SELECT value::numeric FROM fifo_settings WHERE key = 'pnl_discrepancy_threshold_usd'), 0) AS differs,
+	coalesce(n.lots, 0) AS new_lots, coalesce(u.unmatched_size, 0) AS unmatched_size,
+	-- The run's classification of the difference (fifo_pnl_differences, 0008). The run classifies
+	-- sells that carry an old pnl_usd; one without (old PnL taken as 0) has no old match.
+	CASE
+		WHEN abs(coalesce(n.pnl_usd, 0) - coalesce(t.pnl_usd, 0)) <= coalesce(
+			(SELECT value::numeric FROM fifo_settings WHERE key = 'pnl_discrepancy_threshold_usd'), 0) THEN NULL
+		ELSE coalesce(d.cause, CASE
+			WHEN t.pnl_usd IS NULL OR t.parent_id IS NULL THEN 'no_old_match'
+			WHEN u.unmatched_size > 0 THEN 'new_unmatched'
+			ELSE 'unexplained' END)
+	END AS cause
+FROM fifo_inventory_snapshot s
+JOIN trade_records t ON t.symbol = s.symbol AND t.side = 'sell' AND t.status = 'filled'
+	AND t.size > 0 AND t.size <> 'NaN' AND t.price > 0 AND t.price <> 'NaN'
+	AND (t.order_time, t.id) <= (s.last_order_time, s.last_trade_id)
+LEFT JOIN LATERAL (
+	SELECT sum(a.pnl_usd) AS pnl_usd, count(*) AS lots, bool_or(a.buy_trade_id = t.parent_id) AS old_lot_used
+	FROM fifo_allocations a WHERE a.allocation_version = s.allocation_version AND a.sell_trade_id = t.id
+) n ON true
+LEFT JOIN fifo_unmatched_sells u ON u.allocation_version = s.allocation_version AND u.sell_trade_id = t.id
+LEFT JOIN fifo_pnl_differences d ON d.allocation_version = s.allocation_version AND d.sell_trade_id = t.id;
+-- Drift per UTC day: old vs new realized PnL of the sells of that day, and how many disagree.
+CREATE OR REPLACE VIEW "v_pnl_drift_daily" AS
+SELECT allocation_version, day, count(*) AS sells, sum(coalesce(old_pnl_usd, 0)) AS old_pnl_usd,
+	sum(new_pnl_usd) AS new_pnl_usd, sum(difference_usd) AS difference_usd,
+	count(*) FILTER (WHERE differs) AS differing_sells
+FROM v_pnl_drift_sells GROUP BY allocation_version, day;
+-- The current version changes only by a cutover (set-current-version, the versions page), never
+-- because another version was computed: the first version that succeeds is pinned as current,
+-- and a database that already has allocations pins the one its dashboard shows today.
+INSERT INTO "fifo_settings" ("key", "value", "description")
+SELECT 'current_version', fifo_current_version()::text, 'The allocation version the dashboard treats as current'
+WHERE EXISTS (SELECT 1 FROM fifo_allocations)
+ON CONFLICT ("key") DO NOTHING;
+CREATE OR REPLACE FUNCTION "fifo_pin_first_current_version"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO fifo_settings (key, value, description)
+	VALUES ('current_version', NEW.allocation_version::text, 'The allocation version the dashboard treats as current')
+	ON CONFLICT (key) DO NOTHING;
+	RETURN NEW;
+END
+$$;
+DROP TRIGGER IF EXISTS "fifo_pin_first_current_version" ON "fifo_computation_log";
+CREATE TRIGGER "fifo_pin_first_current_version" AFTER UPDATE OF "status" ON "fifo_computation_log"
+FOR EACH ROW WHEN (NEW.status = 'succeeded' AND OLD.status IS DISTINCT FROM 'succeeded')
+EXECUTE FUNCTION "fifo_pin_first_current_version"();
+INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES ('f5c7af619c953c41de13acea092e9d23eb72c33811d3687794de7030d8053c24', 1795566449672);
+COMMIT;
+\endif
+
+-- 0015_users_admin
+SELECT NOT EXISTS (SELECT 1 FROM drizzle.__drizzle_migrations WHERE created_at = 1795566450672) AS fifo_pending_15 \gset
+\if :fifo_pending_15
+BEGIN;
+-- Users page (admins manage users: disable, change role, reset password, every change recorded)
+-- and session hygiene. These objects belong with the dashboard's users, which rollback keeps, so
+-- rollback keeps them too; rollback does forget that this migration ran, hence every statement
+-- here is idempotent (IF NOT EXISTS) and a later migrate re-runs it harmlessly.
+ALTER TABLE "app_users" ADD COLUMN IF NOT EXISTS "disabled_at" timestamp with time zone;
+CREATE TABLE IF NOT EXISTS "app_user_changes" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"user_id" bigint REFERENCES "app_users"("id") ON DELETE SET NULL,
+	-- kept as text too, so the record stays readable whatever happens to the row
+	"user_email" text NOT NULL,
+	"actor_user_id" bigint REFERENCES "app_users"("id") ON DELETE SET NULL,
+	-- the admin's e-mail, or the command that made the change (npm start, user:create)
+	"actor" text NOT NULL,
+	"action" text NOT NULL,
+	"details" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"changed_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "app_user_changes_action_check" CHECK ("action" in ('created', 'role_changed', 'disabled', 'enabled', 'password_reset'))
+);
+CREATE INDEX IF NOT EXISTS "app_user_changes_user_idx" ON "app_user_changes" USING btree ("user_id", "id");
+CREATE INDEX IF NOT EXISTS "app_user_changes_changed_idx" ON "app_user_changes" USING btree ("changed_at", "id");
+-- purging expired sessions
+CREATE INDEX IF NOT EXISTS "app_sessions_expires_idx" ON "app_sessions" USING btree ("expires_at");
+-- the sign-in lockout's per-client count (the per-e-mail one uses app_sign_in_attempts_email_idx)
+CREATE INDEX IF NOT EXISTS "app_sign_in_attempts_client_idx" ON "app_sign_in_attempts" USING btree ("client", "attempted_at") WHERE NOT "succeeded";
+-- pruning old attempts
+CREATE INDEX IF NOT EXISTS "app_sign_in_attempts_attempted_idx" ON "app_sign_in_attempts" USING btree ("attempted_at");
+INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES ('b7bb2e70cee0018c39aee5e1e2efe7fb1c2a476ef8ec568b127cbefc9252d04e', 1795566450672);
+COMMIT;
+\endif
+
 SELECT count(*) AS fifo_snapshot_rows, '✅ Historical snapshot kept: historical_pnl_snapshot_20251120 (taken '
       || coalesce(min(snapshot_taken_at)::text, 'when first migrated') || ')' AS fifo_snapshot_kept FROM historical_pnl_snapshot_20251120 \gset
 \echo
@@ -914,6 +1280,31 @@ SELECT count(*) AS fifo_snapshot_rows, '✅ Historical snapshot kept: historical
 \echo '✅ fifo_manual_trades table already exists (kept)'
 \else
 \echo '✅ fifo_manual_trades table created'
+\endif
+\if :fifo_had_fifo_pnl_differences
+\echo '✅ fifo_pnl_differences table already exists (kept)'
+\else
+\echo '✅ fifo_pnl_differences table created'
+\endif
+\if :fifo_had_fifo_cause_totals
+\echo '✅ fifo_cause_totals table already exists (kept)'
+\else
+\echo '✅ fifo_cause_totals table created'
+\endif
+\if :fifo_had_fifo_cause_decisions
+\echo '✅ fifo_cause_decisions table already exists (kept)'
+\else
+\echo '✅ fifo_cause_decisions table created'
+\endif
+\if :fifo_had_fifo_version_methods
+\echo '✅ fifo_version_methods table already exists (kept)'
+\else
+\echo '✅ fifo_version_methods table created'
+\endif
+\if :fifo_had_fifo_inventory_month_end
+\echo '✅ fifo_inventory_month_end table already exists (kept)'
+\else
+\echo '✅ fifo_inventory_month_end table created'
 \endif
 \if :fifo_initial_trade_records_exists
 \if :fifo_initial_trade_records_owned

@@ -22,6 +22,20 @@ BEGIN;
 -- Never touches trade_records (except indexes an operator opted into), the dashboard's users,
 -- historical_pnl_snapshot_20251120 or fifo_manual_trades.
 -- Keep this file in step with every migration after 0000.
+-- 0015 (app_users.disabled_at, app_user_changes, session and sign-in indexes) belongs to the
+-- users and is kept on purpose; it is idempotent, so migrating again after a rollback works.
+
+-- 0014
+DROP VIEW IF EXISTS "v_pnl_drift_daily";
+DROP VIEW IF EXISTS "v_pnl_drift_sells";
+DROP VIEW IF EXISTS "v_pnl_by_symbol_current";
+DROP VIEW IF EXISTS "fifo_allocations_current";
+DROP FUNCTION IF EXISTS "fifo_current_version"();
+DROP FUNCTION IF EXISTS "fifo_pin_first_current_version"() CASCADE; -- and its trigger
+DROP TABLE IF EXISTS "fifo_cutovers";
+DROP TABLE IF EXISTS "fifo_validation_results";
+DROP TABLE IF EXISTS "fifo_version_follow";
+
 -- 0013: indexes the operator opted into on trade_records (never one of the bot's own), the
 -- trades view and the opt-in list. fifo_manual_trades is kept, like the historical snapshot.
 DO $fifo$
@@ -34,6 +48,27 @@ BEGIN
 END $fifo$;
 DROP TABLE IF EXISTS "fifo_trade_indexes";
 DROP VIEW IF EXISTS "fifo_trades";
+
+-- 0012: sign-in slowdown state (recreated empty by the next migrate)
+DROP TABLE IF EXISTS "app_sign_in_devices";
+DROP TABLE IF EXISTS "app_sign_in_throttle";
+
+-- 0010_lot_methods
+DROP TABLE IF EXISTS "fifo_inventory_month_end";
+DROP TABLE IF EXISTS "fifo_version_methods";
+ALTER TABLE IF EXISTS "fifo_computation_log" DROP CONSTRAINT IF EXISTS "fifo_computation_log_method_check";
+ALTER TABLE IF EXISTS "fifo_computation_log" DROP COLUMN IF EXISTS "method";
+
+-- 0008: the view reads fifo_pnl_differences; the queue's column references the decisions
+DROP VIEW IF EXISTS "v_allocation_discrepancies";
+ALTER TABLE IF EXISTS "manual_review_queue" DROP COLUMN IF EXISTS "settled_by_decision_id";
+ALTER TABLE IF EXISTS "manual_review_queue" DROP COLUMN IF EXISTS "trade_order_time";
+DROP TABLE IF EXISTS "fifo_cause_decisions";
+DROP TABLE IF EXISTS "fifo_cause_totals";
+DROP TABLE IF EXISTS "fifo_pnl_differences";
+DROP INDEX IF EXISTS "manual_review_queue_priority_seek_idx";
+DROP INDEX IF EXISTS "manual_review_queue_settled_by_idx";
+
 
 -- 0007
 DROP INDEX IF EXISTS "manual_review_queue_counts_idx";
