@@ -128,7 +128,7 @@ describe.skipIf(!usingRealServer)("the psql files on a bot database", () => {
       "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
     );
     expect(left.map((r) => r.name)).toEqual([
-      "app_sessions", "app_sign_in_attempts", "app_users", "fifo_manual_trades", "historical_pnl_snapshot_20251120", "trade_records",
+      "app_sessions", "app_sign_in_attempts", "app_user_changes", "app_users", "fifo_manual_trades", "historical_pnl_snapshot_20251120", "trade_records",
     ]);
     expect(await tradeRecordsState(viaPsql.db)).toEqual(trades);
     await migrate(viaPsql.db);
