@@ -4,6 +4,7 @@
 import Big from "big.js";
 import { FifoBook, type OpenLot, type UnmatchedSell } from "@/lib/fifo";
 import { clearResults, writeAllocations, writeSnapshots, writeUnmatchedSells, type AllocationOut, type SnapshotOut } from "@/db/compute/allocation-store";
+import { ensureVersionPartition, replaceVersionAllocations } from "@/db/compute/allocation-partitions";
 import { syncReviewItems, type ReviewCandidate } from "@/db/compute/review-sync";
 import {
   createRun,
@@ -222,9 +223,16 @@ async function prepareRun(db: SqlClient, run: RunRow, context: RunContext): Prom
   return prepared;
 }
 
+/** A full run of every symbol replaces the version's whole allocation partition (swap, no DELETE). */
+function swapsPartition(run: RunRow): boolean {
+  return run.mode === "full" && run.symbols === null;
+}
+
 async function clearPrevious(tx: SqlClient, p: PreparedRun): Promise<void> {
   const fullSymbols = p.plans.filter((plan) => !plan.resumeFrom).map((plan) => plan.symbol);
-  await clearResults(tx, p.run.allocation_version, fullSymbols);
+  const swap = swapsPartition(p.run);
+  if (!swap) await ensureVersionPartition(tx, p.run.allocation_version);
+  await clearResults(tx, p.run.allocation_version, fullSymbols, swap);
   await tx.query("DELETE FROM fifo_inventory_snapshot WHERE allocation_version = $1 AND symbol = ANY ($2::text[])", [
     p.run.allocation_version,
     p.symbols,
@@ -249,8 +257,12 @@ async function writeResults(
   const { run, tracker } = p;
   const version = run.allocation_version;
   tracker.phase = "computing";
-  const allocationsWritten = await writeAllocations(tx, version, run.id, allocations);
-  p.timer("allocate");
+  const allocationsWritten = swapsPartition(run)
+    ? await replaceVersionAllocations(tx, version, run.id, (table) => writeAllocations(tx, version, run.id, allocations, table), () =>
+        p.timer("allocate"),
+      )
+    : await writeAllocations(tx, version, run.id, allocations);
+  p.timer(swapsPartition(run) ? "index_swap" : "allocate");
 
   tracker.phase = "writing";
   await p.checkpoint(true);
