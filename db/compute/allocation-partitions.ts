@@ -75,7 +75,7 @@ export async function ensureVersionPartition(tx: SqlClient, version: number): Pr
   await tx.query(`INSERT INTO ${partition} SELECT * FROM ${DEFAULT_PARTITION} WHERE allocation_version = $1`, [version]);
   await tx.query(`DELETE FROM ${DEFAULT_PARTITION} WHERE allocation_version = $1`, [version]);
   await buildIndexesLike(tx, partition);
-  await swapIn(tx, partition, version);
+  await tx.exec(`ALTER TABLE ${PARENT} ATTACH PARTITION ${partition} FOR VALUES IN (${version})`);
 }
 
 /**

@@ -4,7 +4,7 @@
 import Big from "big.js";
 import { FifoBook, type OpenLot, type UnmatchedSell } from "@/lib/fifo";
 import { clearResults, writeAllocations, writeSnapshots, writeUnmatchedSells, type AllocationOut, type SnapshotOut } from "@/db/compute/allocation-store";
-import { ensureVersionPartition, replaceVersionAllocations } from "@/db/compute/allocation-partitions";
+import { ensureVersionPartition, partitionName, replaceVersionAllocations } from "@/db/compute/allocation-partitions";
 import { syncReviewItems, type ReviewCandidate } from "@/db/compute/review-sync";
 import {
   createRun,
@@ -22,7 +22,7 @@ import {
 import { readComputeSettings, type ComputeSettings } from "@/db/compute/settings";
 import { fingerprintSnapshots, tradesAfter, tradesStamp } from "@/db/compute/snapshots";
 import { countTrades, streamRunTrades, symbolsWithTrades, type TradeRow } from "@/db/compute/trade-stream";
-import { refreshReadModels } from "@/db/read-models";
+import { refreshReadModels, sourceStamp } from "@/db/read-models";
 import type { SqlClient } from "@/db/sql-client";
 import { liveRunIds, registerLiveRun, unregisterLiveRun } from "./live-runs";
 import { ProgressTracker } from "./progress-tracker";
@@ -152,32 +152,49 @@ interface PreparedRun {
  * after checking the trades did not change meanwhile.
  */
 async function computeRun(db: SqlClient, run: RunRow, context: RunContext): Promise<void> {
-  await computeAndCommit(db, run, context);
+  const { previousStamp, touched } = await computeAndCommit(db, run, context);
   // The dashboard's pre-aggregations, after the commit: the allocations are the run's result and
   // must not wait on (or fail with) the charts. Pages rebuild stale read models themselves.
   const started = performance.now();
   try {
-    // A run can replace most rows of these tables: fresh statistics keep the pages' plans sane.
-    await db.exec("ANALYZE fifo_allocations; ANALYZE fifo_unmatched_sells; ANALYZE manual_review_queue; ANALYZE fifo_inventory_snapshot;");
-    await refreshReadModels(db, run.allocation_version);
+    // A full run replaces most rows of these tables: fresh statistics keep the pages' plans sane.
+    // An incremental run adds a few rows; autovacuum's statistics stay good enough for those.
+    const analyze = run.mode === "full"
+      ? [partitionName(run.allocation_version), "fifo_unmatched_sells", "manual_review_queue", "fifo_inventory_snapshot"]
+      : ["fifo_inventory_snapshot"];
+    await db.exec(analyze.map((table) => `ANALYZE ${table};`).join(" "));
+    context.timings.analyze = Math.round(performance.now() - started);
+    // Only the symbols the run touched, when the read models were current before it.
+    await refreshReadModels(db, run.allocation_version, touched ? { symbols: touched, previousStamp } : { force: true });
   } catch (error) {
     console.error(`run #${run.id}: refreshing statistics and the dashboard's read models failed; pages will rebuild them`, error);
   }
-  context.timings.read_models = Math.round(performance.now() - started);
+  context.timings.read_models = Math.round(performance.now() - started - (context.timings.analyze ?? 0));
 }
 
-async function computeAndCommit(db: SqlClient, run: RunRow, context: RunContext): Promise<void> {
+interface Committed {
+  /** The read models' source stamp before the run. */
+  previousStamp: string;
+  /** Symbols whose results changed; null = every symbol of the version. */
+  touched: string[] | null;
+}
+
+async function computeAndCommit(db: SqlClient, run: RunRow, context: RunContext): Promise<Committed> {
+  const previousStamp = await sourceStamp(db, run.allocation_version);
   const prepared = await prepareRun(db, run, context);
+  const collector = new FindingsCollector(prepared.settings);
+  const committed = (): Committed => ({
+    previousStamp,
+    touched: run.mode === "full" && run.symbols === null ? null : collector.touchedSymbols(prepared.plans),
+  });
   if (db.engine !== "pglite") {
     await db.transaction(async (tx) => {
-      const collector = new FindingsCollector(prepared.settings);
       await clearPrevious(tx, prepared);
       await writeResults(tx, prepared, collector, allocate(readTrades(db, tx, prepared), prepared, collector));
     });
-    return;
+    return committed();
   }
   const stamp = await tradesStamp(db, prepared.symbols);
-  const collector = new FindingsCollector(prepared.settings);
   const allocations: AllocationOut[] = [];
   for await (const a of allocate(readTrades(db, db, prepared), prepared, collector)) allocations.push(a);
   prepared.timer("compute");
@@ -191,6 +208,7 @@ async function computeAndCommit(db: SqlClient, run: RunRow, context: RunContext)
     await clearPrevious(tx, prepared);
     await writeResults(tx, prepared, collector, fromArray(allocations));
   });
+  return committed();
 }
 
 async function prepareRun(db: SqlClient, run: RunRow, context: RunContext): Promise<PreparedRun> {
@@ -356,6 +374,11 @@ class FindingsCollector {
   *candidates(): Iterable<ReviewCandidate> {
     yield* this.problems;
     for (const d of this.pnlDifferences) yield pnlDiscrepancyCandidate(d, this.settings);
+  }
+
+  /** Symbols that read trades or were recomputed from their first trade. */
+  touchedSymbols(plans: SymbolPlan[]): string[] {
+    return plans.filter((plan) => !plan.resumeFrom || this.finished.has(plan.symbol)).map((plan) => plan.symbol);
   }
 
   finishSymbol(symbol: string, book: FifoBook): void {
