@@ -4,7 +4,7 @@
 // indexes once after the load (far cheaper than maintaining five B-trees row by row), and swaps it
 // in for the version's partition. All of it happens inside the run's transaction: if the run fails
 // or is killed, the fresh table is rolled back and the previous partition is untouched.
-import type { SqlClient } from "../sql-client";
+import { quoteIdent, type SqlClient } from "../sql-client";
 
 const PARENT = "fifo_allocations";
 const DEFAULT_PARTITION = "fifo_allocations_default";
@@ -60,8 +60,21 @@ async function swapIn(tx: SqlClient, table: string, version: number): Promise<vo
     await tx.exec(`ALTER TABLE ${PARENT} DETACH PARTITION ${partition}`);
     await tx.exec(`DROP TABLE ${partition}`);
   }
-  if (table !== partition) await tx.exec(`ALTER TABLE ${table} RENAME TO ${partition}`);
+  if (table !== partition) await renameLoadTable(tx, table, partition);
   await tx.exec(`ALTER TABLE ${PARENT} ATTACH PARTITION ${partition} FOR VALUES IN (${version})`);
+}
+
+/** The table, its indexes and its version check take the partition's name (the old one is gone). */
+async function renameLoadTable(tx: SqlClient, table: string, partition: string): Promise<void> {
+  await tx.exec(`ALTER TABLE ${table} RENAME TO ${partition}`);
+  await tx.exec(`ALTER TABLE ${partition} RENAME CONSTRAINT ${table}_version TO ${partition}_version`);
+  const indexes = await tx.query<{ name: string }>(
+    "SELECT c.relname AS name FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid WHERE x.indrelid = $1::regclass",
+    [`public.${partition}`],
+  );
+  for (const { name } of indexes) {
+    if (name.startsWith(table)) await tx.exec(`ALTER INDEX ${quoteIdent(name)} RENAME TO ${quoteIdent(partition + name.slice(table.length))}`);
+  }
 }
 
 /**

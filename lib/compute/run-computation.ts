@@ -20,6 +20,7 @@ import {
   type RunRow,
 } from "@/db/compute/runs";
 import { readComputeSettings, type ComputeSettings } from "@/db/compute/settings";
+import { advanceFingerprints } from "@/db/compute/snapshot-fingerprints";
 import { fingerprintSnapshots, tradesAfter, tradesStamp } from "@/db/compute/snapshots";
 import { countTrades, streamRunTrades, symbolsWithTrades, type TradeRow } from "@/db/compute/trade-stream";
 import { refreshReadModels, sourceStamp } from "@/db/read-models";
@@ -189,6 +190,8 @@ async function computeAndCommit(db: SqlClient, run: RunRow, context: RunContext)
   });
   if (db.engine !== "pglite") {
     await db.transaction(async (tx) => {
+      // The run's statements are one-offs over many rows: JIT compiling them costs seconds, saves nothing.
+      await tx.exec("SET LOCAL jit = off");
       await clearPrevious(tx, prepared);
       await writeResults(tx, prepared, collector, allocate(readTrades(db, tx, prepared), prepared, collector));
     });
@@ -286,7 +289,13 @@ async function writeResults(
   await p.checkpoint(true);
   await writeUnmatchedSells(tx, version, run.id, collector.unmatched);
   await writeSnapshots(tx, version, run.id, collector.snapshots(p.plans));
-  await fingerprintSnapshots(tx, version, p.symbols);
+  // Symbols recomputed from their first trade are fingerprinted in full; resumed ones advance.
+  await fingerprintSnapshots(tx, version, p.plans.filter((plan) => !plan.resumeFrom).map((plan) => plan.symbol));
+  await advanceFingerprints(
+    tx,
+    version,
+    p.plans.flatMap((plan) => (plan.resumeFrom ? [{ symbol: plan.symbol, ...plan.resumeFrom }] : [])),
+  );
   p.timer("snapshots");
 
   tracker.phase = "reviewing";
