@@ -62,9 +62,10 @@ test("a second full run replaces the partition with identical rows", async () =>
 test("a run cancelled mid-run (on PostgreSQL: after the swap) leaves the previous allocations intact", async () => {
   const before = await allocationRows(t.db, 1);
   const abort = new AbortController();
-  // PostgreSQL publishes "writing" inside the run's transaction, after the swap, and sees the
-  // cancel at the next checkpoint; PGlite publishes only while computing, before its transaction.
-  const at = usingRealServer ? "writing" : "computing";
+  // Both engines see the cancel at their first checkpoint after the swap: PostgreSQL publishes
+  // "writing" inside the run's transaction; PGlite publishes nothing there, and a cancel that
+  // came while it was reading is noticed inside its write transaction, after the swap.
+  const at = usingRealServer ? "writing" : "reading";
   const summary = await full(1, {}, { signal: abort.signal, onProgress: (p: { phase: string }) => p.phase === at && abort.abort() });
   expect(summary.status).toBe("cancelled");
   expect(await allocationRows(t.db, 1)).toEqual(before);
