@@ -148,12 +148,12 @@ async function deleteRows(tx: SqlClient, version: number, symbols: string[] | nu
  * another request of this process rebuilds them, a page that has previous read models reads
  * those instead of waiting; one that has none waits for the rebuild.
  */
-export async function ensureReadModels(db: SqlClient, version: number): Promise<void> {
+export async function ensureReadModels(db: SqlClient, version: number): Promise<RefreshOutcome | "previous"> {
   const [stored, stamp] = await Promise.all([storedStamp(db, version), sourceStamp(db, version)]);
-  if (stored === stamp) return;
-  if (stored === null && stamp === "0:0") return; // nothing computed for this version: nothing to show
-  if (stored !== null && inFlight.get(db)?.has(String(version))) return;
-  await refreshReadModels(db, version);
+  if (stored === stamp) return "up_to_date";
+  if (stored === null && stamp === "0:0") return "up_to_date"; // nothing computed for this version: nothing to show
+  if (stored !== null && inFlight.get(db)?.has(String(version))) return "previous";
+  return refreshReadModels(db, version);
 }
 
 /** When the read models of `version` were built (null: never). */
