@@ -23,6 +23,7 @@ import { readComputeSettings, type ComputeSettings } from "@/db/compute/settings
 import { advanceFingerprints } from "@/db/compute/snapshot-fingerprints";
 import { fingerprintSnapshots, tradesAfter, tradesStamp } from "@/db/compute/snapshots";
 import { countTrades, streamRunTrades, symbolsWithTrades, type TradeRow } from "@/db/compute/trade-stream";
+import type { ResumedSymbol } from "@/db/read-model-delta";
 import { refreshReadModels, sourceStamp } from "@/db/read-models";
 import type { SqlClient } from "@/db/sql-client";
 import { liveRunIds, registerLiveRun, unregisterLiveRun } from "./live-runs";
@@ -153,7 +154,7 @@ interface PreparedRun {
  * after checking the trades did not change meanwhile.
  */
 async function computeRun(db: SqlClient, run: RunRow, context: RunContext): Promise<void> {
-  const { previousStamp, touched } = await computeAndCommit(db, run, context);
+  const { previousStamp, touched, resumed } = await computeAndCommit(db, run, context);
   // The dashboard's pre-aggregations, after the commit: the allocations are the run's result and
   // must not wait on (or fail with) the charts. Pages rebuild stale read models themselves.
   const started = performance.now();
@@ -166,7 +167,7 @@ async function computeRun(db: SqlClient, run: RunRow, context: RunContext): Prom
     await db.exec(analyze.map((table) => `ANALYZE ${table};`).join(" "));
     context.timings.analyze = Math.round(performance.now() - started);
     // Only the symbols the run touched, when the read models were current before it.
-    await refreshReadModels(db, run.allocation_version, touched ? { symbols: touched, previousStamp } : { force: true });
+    await refreshReadModels(db, run.allocation_version, touched ? { symbols: touched, previousStamp, resumed } : { force: true });
   } catch (error) {
     console.error(`run #${run.id}: refreshing statistics and the dashboard's read models failed; pages will rebuild them`, error);
   }
@@ -178,16 +179,21 @@ interface Committed {
   previousStamp: string;
   /** Symbols whose results changed; null = every symbol of the version. */
   touched: string[] | null;
+  /** Touched symbols the run resumed from their snapshot, with their previous point. */
+  resumed: ResumedSymbol[];
 }
 
 async function computeAndCommit(db: SqlClient, run: RunRow, context: RunContext): Promise<Committed> {
   const previousStamp = await sourceStamp(db, run.allocation_version);
   const prepared = await prepareRun(db, run, context);
   const collector = new FindingsCollector(prepared.settings);
-  const committed = (): Committed => ({
-    previousStamp,
-    touched: run.mode === "full" && run.symbols === null ? null : collector.touchedSymbols(prepared.plans),
-  });
+  const committed = (): Committed => {
+    const touched = run.mode === "full" && run.symbols === null ? null : collector.touchedSymbols(prepared.plans);
+    const resumed = prepared.plans.flatMap((plan) =>
+      plan.resumeFrom && touched?.includes(plan.symbol) ? [{ symbol: plan.symbol, ...plan.resumeFrom.point }] : [],
+    );
+    return { previousStamp, touched, resumed };
+  };
   if (db.engine !== "pglite") {
     await db.transaction(async (tx) => {
       // The run's statements are one-offs over many rows: JIT compiling them costs seconds, saves nothing.

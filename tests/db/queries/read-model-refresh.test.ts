@@ -64,22 +64,49 @@ describe("rebuild storms", () => {
   });
 });
 
-describe("an incremental run rebuilds only the symbols it touched", () => {
-  test("and the result equals a full rebuild", async () => {
+describe("an incremental run updates only what it touched", () => {
+  const steps = async () =>
+    (await t.db.query<{ steps: Record<string, number> }>("SELECT steps FROM dash_refresh_state WHERE allocation_version = 1"))[0]!.steps;
+
+  const expectSameAsFullRebuild = async () => {
+    const incremental = await readModels(t.db);
+    expect(await refreshReadModels(t.db, 1, { force: true })).toBe("rebuilt");
+    expect(await readModels(t.db)).toEqual(incremental);
+  };
+
+  test("new trades on one symbol: that symbol's new sells are added, equal to a full rebuild", async () => {
     expect((await run("full")).status).toBe("succeeded");
     await insertTrades(t.db, [
       { symbol: "SYM01-USD", side: "buy", size: "3", price: "120", fee: "0.1", time: "2025-06-01T00:00:00Z" },
       { symbol: "SYM01-USD", side: "sell", size: "2", price: "130", fee: "0.2", time: "2025-06-02T00:00:00Z", oldPnl: "5" },
       { symbol: "SYM01-USD", side: "sell", size: "90", price: "131", time: "2025-06-03T00:00:00Z" },
     ]);
-    const incremental = await run("incremental");
-    expect(incremental.status).toBe("succeeded");
-    const [state] = await t.db.query<{ symbols: number }>(
-      "SELECT (steps->>'symbols')::int AS symbols FROM dash_refresh_state WHERE allocation_version = 1",
-    );
-    expect(state!.symbols).toBe(1);
-    const partial = await readModels(t.db);
-    expect(await refreshReadModels(t.db, 1, { force: true })).toBe("rebuilt");
-    expect(await readModels(t.db)).toEqual(partial);
+    expect((await run("incremental")).status).toBe("succeeded");
+    expect(await steps()).toMatchObject({ symbols: 1, delta: expect.any(Number) });
+    await expectSameAsFullRebuild();
+  });
+
+  test("new trades on every symbol, same days as earlier sells, huge and tiny differences: equal to a full rebuild", async () => {
+    const trades = ["SYM00-USD", "SYM01-USD", "SYM02-USD"].flatMap((symbol, i) => [
+      { symbol, side: "buy", size: "0.5", price: "99", fee: "0.01", time: `2025-06-03T0${i + 1}:00:00Z` },
+      { symbol, side: "sell", size: "0.25", price: "150", time: `2025-06-03T0${i + 1}:30:00Z`, oldPnl: "-1000000" },
+      { symbol, side: "sell", size: "0.25", price: "150", fee: "0.5", time: `2025-06-03T0${i + 1}:40:00Z`, oldPnl: "12.37" },
+      { symbol, side: "sell", size: "1000", price: "151", time: `2025-06-04T0${i + 1}:00:00Z`, oldPnl: "3" },
+    ]);
+    await insertTrades(t.db, trades);
+    expect((await run("incremental")).status).toBe("succeeded");
+    expect(await steps()).toMatchObject({ symbols: 3, delta: expect.any(Number) });
+    await expectSameAsFullRebuild();
+  });
+
+  test("a backdated trade recomputes its symbol and rebuilds that symbol's read models instead", async () => {
+    await insertTrades(t.db, [{ symbol: "SYM02-USD", side: "buy", size: "5", price: "90", time: "2024-01-01T00:00:30Z" }]);
+    await insertTrades(t.db, [{ symbol: "SYM00-USD", side: "sell", size: "0.1", price: "160", time: "2025-07-01T00:00:00Z" }]);
+    const inc = await run("incremental");
+    expect(inc.fullRecomputes.map((f) => f.symbol)).toEqual(["SYM02-USD"]);
+    const now = await steps();
+    expect(now.symbols).toBe(2);
+    expect(now.delta).toBeUndefined();
+    await expectSameAsFullRebuild();
   });
 });
