@@ -16,17 +16,24 @@ export interface ResumedSymbol {
 }
 
 const VALID_TRADE = `t.status = 'filled' AND t.size > 0 AND t.size <> 'NaN' AND t.price > 0 AND t.price <> 'NaN'`;
-const NEW_SELL = "sell_trade_id IN (SELECT id FROM dash_new_sells)";
+/** The new sells' dash_sell_pnl rows (a temp copy: every step below reads only these). */
+const NEW_SELL_PNL = "dash_new_sell_pnl";
 
-export async function applyIncrementalDelta(tx: SqlClient, version: number, resumed: ResumedSymbol[]): Promise<void> {
+export async function applyIncrementalDelta(
+  tx: SqlClient,
+  version: number,
+  resumed: ResumedSymbol[],
+  step: (name: string, fn: () => Promise<void>) => Promise<void>,
+): Promise<void> {
   const symbols = resumed.map((r) => r.symbol);
-  await collectNewSells(tx, version, resumed);
-  await addSellPnl(tx, version);
-  await addSymbolPnl(tx, version, symbols);
-  await updateDailyPnl(tx, version, resumed);
-  await addHistograms(tx, version);
-  await rerankLargest(tx, version, symbols);
-  await updateDiscrepancies(tx, version);
+  await step("delta_new_sells", () => collectNewSells(tx, version, resumed));
+  await step("delta_sell_pnl", () => addSellPnl(tx, version));
+  // The old system's PnL per symbol is summed from the days, so the days go first.
+  await step("delta_daily_pnl", () => updateDailyPnl(tx, version, resumed));
+  await step("delta_symbol_pnl", () => addSymbolPnl(tx, version, symbols));
+  await step("delta_histograms", () => addHistograms(tx, version));
+  await step("delta_largest", () => rerankLargest(tx, version, symbols));
+  await step("delta_discrepancies", () => updateDiscrepancies(tx, version));
 }
 
 /** The sells each symbol's run added (after its previous point, up to its new one) and their allocations. */
@@ -78,9 +85,16 @@ async function addSellPnl(tx: SqlClient, version: number) {
      LEFT JOIN historical_pnl_snapshot_20251120 h ON h.trade_id = n.id`,
     [version],
   );
+  await tx.exec(`DROP TABLE IF EXISTS pg_temp.${NEW_SELL_PNL}; CREATE TEMP TABLE ${NEW_SELL_PNL} (LIKE dash_sell_pnl) ON COMMIT DROP;`);
+  await tx.query(
+    `INSERT INTO ${NEW_SELL_PNL} SELECT d.* FROM dash_new_sells n
+     JOIN dash_sell_pnl d ON d.allocation_version = $1 AND d.sell_trade_id = n.id`,
+    [version],
+  );
+  if (tx.engine === "postgres") await tx.exec(`ANALYZE ${NEW_SELL_PNL}`);
 }
 
-/** Sums over allocations and unmatched sells grow by the new sells'; the old system's PnL is re-summed. */
+/** Sums over allocations and unmatched sells grow by the new sells'; the old system's PnL is re-summed by day. */
 async function addSymbolPnl(tx: SqlClient, version: number, symbols: string[]) {
   await tx.query(
     `WITH a AS (
@@ -96,9 +110,11 @@ async function addSymbolPnl(tx: SqlClient, version: number, symbols: string[]) {
        WHERE u.allocation_version = $1 GROUP BY u.symbol
      ), h AS (
        SELECT symbol, coalesce(sum(snapshot_pnl_usd), 0) AS snapshot_pnl, sum(new_pnl_usd) AS new_pnl
-       FROM dash_sell_pnl WHERE allocation_version = $1 AND in_snapshot AND ${NEW_SELL} GROUP BY symbol
+       FROM ${NEW_SELL_PNL} WHERE in_snapshot GROUP BY symbol
      ), o AS (
-       SELECT symbol, sum(pnl_usd) AS old_pnl FROM trade_records WHERE symbol = ANY ($2::text[]) AND side = 'sell' GROUP BY symbol
+       -- every sell's old pnl_usd, by day (dash_daily_pnl is exact for the days the run touched)
+       SELECT symbol, sum(old_pnl_usd) AS old_pnl FROM dash_daily_pnl
+       WHERE allocation_version = $1 AND symbol = ANY ($2::text[]) GROUP BY symbol
      ), x AS (
        SELECT s.symbol, s.open_size, s.computation_id, coalesce(o.old_pnl, 0) AS old_pnl,
          coalesce(a.n, 0) AS a_n, coalesce(a.sells, 0) AS a_sells, coalesce(a.size, 0) AS a_size, coalesce(a.cost, 0) AS a_cost,
@@ -133,6 +149,10 @@ async function updateDailyPnl(tx: SqlClient, version: number, resumed: ResumedSy
     `INSERT INTO dash_daily_pnl (allocation_version, symbol, day, new_pnl_usd, old_pnl_usd, snapshot_pnl_usd, snapshot_new_pnl_usd)
      WITH p AS (
        SELECT * FROM unnest($2::text[], $3::timestamptz[], $4::bigint[]) AS p(symbol, last_order_time, last_trade_id)
+     ), h AS (
+       SELECT symbol, (sell_time AT TIME ZONE 'UTC')::date AS day, coalesce(sum(snapshot_pnl_usd), 0) AS snapshot_pnl,
+         sum(new_pnl_usd) AS snapshot_new_pnl
+       FROM ${NEW_SELL_PNL} WHERE in_snapshot GROUP BY 1, 2
      ), k AS (
        SELECT symbol, (sell_time AT TIME ZONE 'UTC')::date AS day FROM dash_new_allocations
        UNION
@@ -140,19 +160,15 @@ async function updateDailyPnl(tx: SqlClient, version: number, resumed: ResumedSy
        JOIN trade_records t ON t.symbol = p.symbol AND (t.order_time, t.id) > (p.last_order_time, p.last_trade_id)
        WHERE t.side = 'sell' AND t.pnl_usd IS NOT NULL
        UNION
-       SELECT symbol, (sell_time AT TIME ZONE 'UTC')::date FROM dash_sell_pnl
-       WHERE allocation_version = $1 AND in_snapshot AND ${NEW_SELL}
+       SELECT symbol, day FROM h
      )
      SELECT $1::int, k.symbol, k.day,
        coalesce((SELECT sum(a.pnl_usd) FROM fifo_allocations a
          WHERE a.allocation_version = $1 AND a.symbol = k.symbol AND ${dayRange("a.sell_time")}), 0),
        coalesce((SELECT sum(t.pnl_usd) FROM trade_records t
          WHERE t.symbol = k.symbol AND t.side = 'sell' AND t.pnl_usd IS NOT NULL AND ${dayRange("t.order_time")}), 0),
-       coalesce((SELECT sum(d.snapshot_pnl_usd) FROM dash_sell_pnl d WHERE d.allocation_version = $1 AND d.in_snapshot
-         AND d.symbol = k.symbol AND d.sell_trade_id IN (SELECT id FROM dash_new_sells) AND ${dayRange("d.sell_time")}), 0),
-       coalesce((SELECT sum(d.new_pnl_usd) FROM dash_sell_pnl d WHERE d.allocation_version = $1 AND d.in_snapshot
-         AND d.symbol = k.symbol AND d.sell_trade_id IN (SELECT id FROM dash_new_sells) AND ${dayRange("d.sell_time")}), 0)
-     FROM k
+       coalesce(h.snapshot_pnl, 0), coalesce(h.snapshot_new_pnl, 0)
+     FROM k LEFT JOIN h ON h.symbol = k.symbol AND h.day = k.day
      ON CONFLICT (allocation_version, symbol, day) DO UPDATE SET new_pnl_usd = excluded.new_pnl_usd,
        old_pnl_usd = excluded.old_pnl_usd, snapshot_pnl_usd = dash_daily_pnl.snapshot_pnl_usd + excluded.snapshot_pnl_usd,
        snapshot_new_pnl_usd = dash_daily_pnl.snapshot_new_pnl_usd + excluded.snapshot_new_pnl_usd`,
@@ -164,10 +180,10 @@ async function addHistograms(tx: SqlClient, version: number) {
   await tx.query(
     `INSERT INTO dash_diff_histogram (allocation_version, baseline, symbol, bucket, sells, difference_usd)
      SELECT $1::int, 'old', symbol, ${bucketSql("old_difference_usd")}, count(*), sum(old_difference_usd)
-     FROM dash_sell_pnl WHERE allocation_version = $1 AND ${NEW_SELL} GROUP BY 1, 2, 3, 4
+     FROM ${NEW_SELL_PNL} GROUP BY 1, 2, 3, 4
      UNION ALL
      SELECT $1::int, 'snapshot', symbol, ${bucketSql("snapshot_difference_usd")}, count(*), sum(snapshot_difference_usd)
-     FROM dash_sell_pnl WHERE allocation_version = $1 AND in_snapshot AND ${NEW_SELL} GROUP BY 1, 2, 3, 4
+     FROM ${NEW_SELL_PNL} WHERE in_snapshot GROUP BY 1, 2, 3, 4
      ON CONFLICT (allocation_version, baseline, symbol, bucket) DO UPDATE
      SET sells = dash_diff_histogram.sells + excluded.sells, difference_usd = dash_diff_histogram.difference_usd + excluded.difference_usd`,
     [version],
@@ -187,10 +203,10 @@ async function rerankLargest(tx: SqlClient, version: number, symbols: string[]) 
        WHERE allocation_version = $1 AND baseline IN ('old', 'snapshot') AND scope = ANY ($2::text[])
        UNION ALL
        SELECT 'old', symbol, sell_trade_id, sell_time, old_pnl_usd, new_pnl_usd, old_difference_usd, old_parent_id
-       FROM dash_sell_pnl WHERE allocation_version = $1 AND ${NEW_SELL}
+       FROM ${NEW_SELL_PNL}
        UNION ALL
        SELECT 'snapshot', symbol, sell_trade_id, sell_time, snapshot_pnl_usd, new_pnl_usd, snapshot_difference_usd, old_parent_id
-       FROM dash_sell_pnl WHERE allocation_version = $1 AND in_snapshot AND ${NEW_SELL}
+       FROM ${NEW_SELL_PNL} WHERE in_snapshot
      ), ranked AS (
        SELECT c.*, row_number() OVER (PARTITION BY baseline, symbol ORDER BY abs(difference_usd) DESC, sell_trade_id DESC) AS r
        FROM cand c
@@ -230,7 +246,7 @@ async function updateDiscrepancies(tx: SqlClient, version: number) {
      ), sell_totals AS (
        SELECT sell_trade_id AS id, symbol, sell_size AS size, old_pnl_usd, sell_time AS order_time,
          matched_size AS allocated, new_pnl_usd, unmatched_size AS unmatched
-       FROM dash_sell_pnl WHERE allocation_version = $1 AND ${NEW_SELL}
+       FROM ${NEW_SELL_PNL}
      ), buy_totals AS (
        SELECT a.buy_trade_id, a.symbol, sum(a.allocated_size) AS allocated
        FROM fifo_allocations a WHERE a.allocation_version = $1 AND a.buy_trade_id IN (SELECT buy_trade_id FROM buys)

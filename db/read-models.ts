@@ -106,7 +106,9 @@ async function rebuild(db: SqlClient, version: number, options: RefreshOptions):
     // Every touched symbol resumed from its snapshot, and no version-vs-version rows to keep in
     // step: add the run's new sells instead of rebuilding.
     if (symbols && others.length === 0 && options.resumed && options.resumed.length === symbols.length) {
-      await step("delta", () => applyIncrementalDelta(tx, version, options.resumed!));
+      const t0 = Date.now();
+      await applyIncrementalDelta(tx, version, options.resumed, step);
+      steps.delta = Date.now() - t0;
       steps.symbols = symbols.length;
       await saveState(tx, version, stamp, Date.now() - started, steps);
       return "rebuilt";
