@@ -53,6 +53,15 @@ async function buildIndexesLike(tx: SqlClient, table: string): Promise<void> {
   }
 }
 
+/**
+ * Partition changes take the parent's lock before touching the default partition: ATTACH locks
+ * the default partition exclusively (to scan it), so two runs of different versions that each
+ * held the default partition and waited for the parent would deadlock. Held until commit.
+ */
+async function lockParent(tx: SqlClient): Promise<void> {
+  await tx.exec(`LOCK TABLE ${PARENT} IN SHARE UPDATE EXCLUSIVE MODE`);
+}
+
 /** Puts `table` in place as `version`'s partition, replacing the previous one and any default rows. */
 async function swapIn(tx: SqlClient, table: string, version: number): Promise<void> {
   const partition = partitionName(version);
@@ -84,6 +93,8 @@ async function renameLoadTable(tx: SqlClient, table: string, partition: string):
 export async function ensureVersionPartition(tx: SqlClient, version: number): Promise<void> {
   const partition = partitionName(version);
   if (await exists(tx, partition)) return;
+  await lockParent(tx);
+  if (await exists(tx, partition)) return;
   await createLoadTable(tx, partition, version);
   await tx.query(`INSERT INTO ${partition} SELECT * FROM ${DEFAULT_PARTITION} WHERE allocation_version = $1`, [version]);
   await tx.query(`DELETE FROM ${DEFAULT_PARTITION} WHERE allocation_version = $1`, [version]);
@@ -109,6 +120,7 @@ export async function replaceVersionAllocations(
   const written = await load(table);
   onLoaded?.();
   await buildIndexesLike(tx, table);
+  await lockParent(tx);
   await tx.query(`DELETE FROM ${DEFAULT_PARTITION} WHERE allocation_version = $1`, [version]);
   await swapIn(tx, table, version);
   return written;

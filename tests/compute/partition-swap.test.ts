@@ -107,3 +107,15 @@ test("rows a version had in the default partition move to its partition on a run
     { part: "fifo_allocations_v7", sell_trade_id: 900 },
   ]);
 });
+
+test.runIf(usingRealServer)("full runs of different versions at once from two server processes all succeed", async () => {
+  const other = t.connect();
+  const runs = await Promise.all([
+    full(21),
+    computeAllocations(other, { version: 22, symbols: null, mode: "full", startedBy: "test" }),
+    full(23),
+    computeAllocations(other, { version: 24, symbols: null, mode: "full", startedBy: "test" }),
+  ]);
+  expect(runs.map((r) => r.status)).toEqual(["succeeded", "succeeded", "succeeded", "succeeded"]);
+  for (const v of [21, 22, 23, 24]) expect(await allocationRows(t.db, v)).toEqual(await allocationRows(t.db, 1));
+});
