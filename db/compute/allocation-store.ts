@@ -18,8 +18,11 @@ export function allocationCopyRow(version: number, runId: number, a: AllocationO
   ];
 }
 
-export async function clearResults(tx: SqlClient, version: number, symbols: string[]): Promise<void> {
-  for (const table of ["fifo_allocations", "fifo_unmatched_sells", "fifo_inventory_snapshot"]) {
+/** `keepAllocations`: a full run that swaps in a whole new partition leaves the old one to the swap. */
+export async function clearResults(tx: SqlClient, version: number, symbols: string[], keepAllocations = false): Promise<void> {
+  const tables = ["fifo_unmatched_sells", "fifo_inventory_snapshot"];
+  if (!keepAllocations) tables.unshift("fifo_allocations");
+  for (const table of tables) {
     await tx.query(`DELETE FROM ${table} WHERE allocation_version = $1 AND symbol = ANY ($2::text[])`, [version, symbols]);
   }
 }
@@ -29,11 +32,12 @@ export async function writeAllocations(
   version: number,
   runId: number,
   allocations: AsyncIterable<AllocationOut>,
+  table = "fifo_allocations",
 ): Promise<number> {
   async function* rows() {
     for await (const a of allocations) yield allocationCopyRow(version, runId, a);
   }
-  return tx.copyIn("fifo_allocations", ALLOCATION_COLUMNS, rows());
+  return tx.copyIn(table, ALLOCATION_COLUMNS, rows());
 }
 
 export type UnmatchedOut = UnmatchedSell;

@@ -23,7 +23,7 @@ export interface TradesFingerprint {
 }
 
 // hashtextextended over the columns the engine reads; the sum is order-independent and additive.
-const ROW_HASH = `hashtextextended(concat_ws('|', t.id, t.side, t.size, t.price, t.fee_usd, t.order_time, t.status), 0)::numeric`;
+export const ROW_HASH = `hashtextextended(concat_ws('|', t.id, t.side, t.size, t.price, t.fee_usd, t.order_time, t.status), 0)::numeric`;
 
 export async function readSnapshots(db: SqlClient, version: number, symbols: string[]): Promise<Map<string, StoredSnapshot>> {
   const rows = await db.query<{

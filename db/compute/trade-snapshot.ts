@@ -11,7 +11,7 @@ export async function withTradesSnapshot<T>(db: SqlClient, fn: (reader: SqlClien
   return db.transaction(async (reader) => {
     await reader.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
     // It waits idle while the run writes on its other connection: that is expected here.
-    await reader.exec("SET LOCAL idle_in_transaction_session_timeout = 0; SET LOCAL statement_timeout = 0");
+    await reader.exec("SET LOCAL idle_in_transaction_session_timeout = 0; SET LOCAL statement_timeout = 0; SET LOCAL jit = off");
     return fn(reader);
   });
 }

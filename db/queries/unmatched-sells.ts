@@ -33,6 +33,14 @@ export const unmatchedSellsSource: TableSource<UnmatchedFilters, Sort> = {
     const out = baseConditions(p, f, { version: "u.allocation_version", symbol: "u.symbol", time: "u.sell_time" });
     if (f.severity) out.push(`u.severity = ${p.add(f.severity)}::text`);
     if (f.status) out.push(`u.review_status = ${p.add(f.status)}::text`);
+    // The view finds each sell's review item row by row; with a review filter, first narrow the
+    // sells to those having such an item at all (a few hundred ids instead of a lookup per sell).
+    if ((f.severity || f.status) && f.version !== undefined) {
+      const item = [`q.allocation_version = ${p.add(f.version)}::int`, "q.issue_type = 'unmatched_sell'"];
+      if (f.severity) item.push(`q.severity = ${p.add(f.severity)}::text`);
+      if (f.status) item.push(`q.status = ${p.add(f.status)}::text`);
+      out.push(`u.sell_trade_id IN (SELECT q.trade_id FROM manual_review_queue q WHERE ${item.join(" AND ")})`);
+    }
     return out;
   },
   sorts: {

@@ -61,7 +61,11 @@ export const computationLog = pgTable(
   ],
 );
 
-/** Computed FIFO matches. Deletable and recomputable at any time; one row per (sell, lot). */
+/**
+ * Computed FIFO matches. Deletable and recomputable at any time; one row per (sell, lot).
+ * Partitioned by allocation_version since migration 0009 (hand-written; drizzle-kit does not
+ * model partitions), without a foreign key to the run log (see 0009 for why).
+ */
 export const allocations = pgTable(
   "fifo_allocations",
   {
@@ -77,9 +81,7 @@ export const allocations = pgTable(
     pnlUsd: money("pnl_usd").notNull(),
     buyTime: at("buy_time").notNull(),
     sellTime: at("sell_time").notNull(),
-    computationId: id64("computation_id")
-      .notNull()
-      .references(() => computationLog.id),
+    computationId: id64("computation_id").notNull(),
   },
   (t) => [
     // A (sell, lot) pair can be allocated once per version: duplicates are impossible.

@@ -5,6 +5,7 @@ import Big from "big.js";
 import { FifoBook, MonthEndRecorder, monthEndOf, utcMonthOf, type ApplyResult, type LotMethod, type MonthEndLots, type OpenLot, type UnmatchedSell } from "@/lib/fifo";
 import { fixVersionMethod, methodForRun } from "@/db/compute/methods";
 import { clearResults, writeAllocations, writeSnapshots, writeUnmatchedSells, type AllocationOut, type SnapshotOut } from "@/db/compute/allocation-store";
+import { ensureVersionPartition, partitionName, replaceVersionAllocations } from "@/db/compute/allocation-partitions";
 import { syncReviewItems, type ReviewCandidate } from "@/db/compute/review-sync";
 import {
   createRun,
@@ -22,10 +23,12 @@ import {
   type RunRow,
 } from "@/db/compute/runs";
 import { readComputeSettings, type ComputeSettings } from "@/db/compute/settings";
+import { advanceFingerprints } from "@/db/compute/snapshot-fingerprints";
 import { fingerprintSnapshots, tradesAfter, tradesStamp, writeMonthEnds } from "@/db/compute/snapshots";
 import { withTradesSnapshot } from "@/db/compute/trade-snapshot";
 import { countTrades, streamRunTrades, symbolsWithTrades, type TradeRow } from "@/db/compute/trade-stream";
-import { refreshReadModels } from "@/db/read-models";
+import type { ResumedSymbol } from "@/db/read-model-delta";
+import { refreshReadModels, sourceStamp } from "@/db/read-models";
 import type { SqlClient } from "@/db/sql-client";
 import { liveRunIds, registerLiveRun, unregisterLiveRun } from "./live-runs";
 import { ProgressTracker } from "./progress-tracker";
@@ -177,36 +180,61 @@ interface PreparedRun {
  * after checking the trades did not change meanwhile.
  */
 async function computeRun(db: SqlClient, run: RunRow, context: RunContext): Promise<void> {
-  await computeAndCommit(db, run, context);
+  const { previousStamp, touched, resumed } = await computeAndCommit(db, run, context);
   // The dashboard's pre-aggregations, after the commit: the allocations are the run's result and
   // must not wait on (or fail with) the charts. Pages rebuild stale read models themselves.
   const started = performance.now();
   try {
-    // A run can replace most rows of these tables: fresh statistics keep the pages' plans sane.
-    await db.exec("ANALYZE fifo_allocations; ANALYZE fifo_unmatched_sells; ANALYZE manual_review_queue; ANALYZE fifo_inventory_snapshot;");
-    await refreshReadModels(db, run.allocation_version);
+    // A full run replaces most rows of these tables: fresh statistics keep the pages' plans sane.
+    // An incremental run adds a few rows; autovacuum's statistics stay good enough for those.
+    const analyze = run.mode === "full"
+      ? [partitionName(run.allocation_version), "fifo_unmatched_sells", "manual_review_queue", "fifo_inventory_snapshot"]
+      : ["fifo_inventory_snapshot"];
+    await db.exec(analyze.map((table) => `ANALYZE ${table};`).join(" "));
+    context.timings.analyze = Math.round(performance.now() - started);
+    // Only the symbols the run touched, when the read models were current before it.
+    await refreshReadModels(db, run.allocation_version, touched ? { symbols: touched, previousStamp, resumed } : { force: true });
   } catch (error) {
     console.error(`run #${run.id}: refreshing statistics and the dashboard's read models failed; pages will rebuild them`, error);
   }
-  context.timings.read_models = Math.round(performance.now() - started);
+  context.timings.read_models = Math.round(performance.now() - started - (context.timings.analyze ?? 0));
 }
 
-async function computeAndCommit(db: SqlClient, run: RunRow, context: RunContext): Promise<void> {
+interface Committed {
+  /** The read models' source stamp before the run. */
+  previousStamp: string;
+  /** Symbols whose results changed; null = every symbol of the version. */
+  touched: string[] | null;
+  /** Touched symbols the run resumed from their snapshot, with their previous point. */
+  resumed: ResumedSymbol[];
+}
+
+async function computeAndCommit(db: SqlClient, run: RunRow, context: RunContext): Promise<Committed> {
+  const previousStamp = await sourceStamp(db, run.allocation_version);
+  const committed = (prepared: PreparedRun, collector: FindingsCollector): Committed => {
+    const touched = run.mode === "full" && run.symbols === null ? null : collector.touchedSymbols(prepared.plans);
+    const resumed = prepared.plans.flatMap((plan) =>
+      plan.resumeFrom && touched?.includes(plan.symbol) ? [{ symbol: plan.symbol, ...plan.resumeFrom.point }] : [],
+    );
+    return { previousStamp, touched, resumed };
+  };
   if (db.engine !== "pglite") {
     // Planning, reading and fingerprinting see one snapshot of the trades (db/compute/trade-snapshot.ts).
-    await withTradesSnapshot(db, async (reader) => {
+    return withTradesSnapshot(db, async (reader) => {
       const prepared = await prepareRun(db, run, context, reader);
+      const collector = new FindingsCollector(prepared.settings);
       await db.transaction(async (tx) => {
-        const collector = new FindingsCollector(prepared.settings);
+        // The run's statements are one-offs over many rows: JIT compiling them costs seconds, saves nothing.
+        await tx.exec("SET LOCAL jit = off");
         await clearPrevious(tx, prepared);
         await writeResults(tx, prepared, collector, allocate(readTrades(reader, tx, prepared), prepared, collector));
       });
+      return committed(prepared, collector);
     });
-    return;
   }
   const prepared = await prepareRun(db, run, context);
-  const stamp = await tradesStamp(db, prepared.symbols);
   const collector = new FindingsCollector(prepared.settings);
+  const stamp = await tradesStamp(db, prepared.symbols);
   const allocations: AllocationOut[] = [];
   for await (const a of allocate(readTrades(db, db, prepared), prepared, collector)) allocations.push(a);
   prepared.timer("compute");
@@ -220,6 +248,7 @@ async function computeAndCommit(db: SqlClient, run: RunRow, context: RunContext)
     await clearPrevious(tx, prepared);
     await writeResults(tx, prepared, collector, fromArray(allocations));
   });
+  return committed(prepared, collector);
 }
 
 /** `reader` sees the trades the run works on; progress is saved through `db`. */
@@ -254,9 +283,16 @@ async function prepareRun(db: SqlClient, run: RunRow, context: RunContext, reade
   return prepared;
 }
 
+/** A full run of every symbol replaces the version's whole allocation partition (swap, no DELETE). */
+function swapsPartition(run: RunRow): boolean {
+  return run.mode === "full" && run.symbols === null;
+}
+
 async function clearPrevious(tx: SqlClient, p: PreparedRun): Promise<void> {
   const fullSymbols = p.plans.filter((plan) => !plan.resumeFrom).map((plan) => plan.symbol);
-  await clearResults(tx, p.run.allocation_version, fullSymbols);
+  const swap = swapsPartition(p.run);
+  if (!swap) await ensureVersionPartition(tx, p.run.allocation_version);
+  await clearResults(tx, p.run.allocation_version, fullSymbols, swap);
   await tx.query("DELETE FROM fifo_inventory_snapshot WHERE allocation_version = $1 AND symbol = ANY ($2::text[])", [
     p.run.allocation_version,
     p.symbols,
@@ -281,15 +317,28 @@ async function writeResults(
   const { run, tracker } = p;
   const version = run.allocation_version;
   tracker.phase = "computing";
-  const allocationsWritten = await writeAllocations(tx, version, run.id, allocations);
-  p.timer("allocate");
+  const allocationsWritten = swapsPartition(run)
+    ? await replaceVersionAllocations(tx, version, run.id, (table) => writeAllocations(tx, version, run.id, allocations, table), () =>
+        p.timer("allocate"),
+      )
+    : await writeAllocations(tx, version, run.id, allocations);
+  p.timer(swapsPartition(run) ? "index_swap" : "allocate");
   await fixVersionMethod(tx, version, p.method, run.id);
 
   tracker.phase = "writing";
   await p.checkpoint(true);
   await writeUnmatchedSells(tx, version, run.id, collector.unmatched);
   await writeSnapshots(tx, version, run.id, collector.snapshots(p.plans));
-  await fingerprintSnapshots(tx, version, p.symbols, tx.engine === "pglite" ? tx : p.reader);
+  // Symbols recomputed from their first trade are fingerprinted in full; resumed ones advance. Both
+  // from the run's reader: the fingerprint describes exactly the trades the run saw.
+  const reader = tx.engine === "pglite" ? tx : p.reader;
+  await fingerprintSnapshots(tx, version, p.plans.filter((plan) => !plan.resumeFrom).map((plan) => plan.symbol), reader);
+  await advanceFingerprints(
+    tx,
+    version,
+    p.plans.flatMap((plan) => (plan.resumeFrom ? [{ symbol: plan.symbol, ...plan.resumeFrom }] : [])),
+    reader,
+  );
   await writeMonthEnds(tx, version, run.id, collector.monthEnds(p.plans));
   p.timer("snapshots");
 
@@ -389,6 +438,11 @@ class FindingsCollector {
 
   *candidates(): Iterable<ReviewCandidate> {
     yield* this.problems;
+  }
+
+  /** Symbols that read trades or were recomputed from their first trade. */
+  touchedSymbols(plans: SymbolPlan[]): string[] {
+    return plans.filter((plan) => !plan.resumeFrom || this.finished.has(plan.symbol)).map((plan) => plan.symbol);
   }
 
   finishSymbol(symbol: string, book: FifoBook, monthEnds: MonthEndRecorder): void {

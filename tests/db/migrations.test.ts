@@ -9,6 +9,7 @@ import { BOT_TRADE_RECORDS_SQL, type TradeRecordsState, tradeRecordsState } from
 /** What a migrated database lists (objects() below), sorted. */
 const MIGRATED_OBJECTS = [
   "fifo_allocations",
+  "fifo_allocations_default",
   "fifo_cause_decisions",
   "fifo_cause_totals",
   "fifo_computation_log",

@@ -1,0 +1,127 @@
+// fifo_allocations is partitioned by version (migration 0009): fifo_allocations_v<N> per version,
+// plus fifo_allocations_default for rows of versions that have no partition yet.
+// A full run of every symbol writes its allocations into a fresh table without indexes, builds the
+// indexes once after the load (far cheaper than maintaining five B-trees row by row), and swaps it
+// in for the version's partition. All of it happens inside the run's transaction: if the run fails
+// or is killed, the fresh table is rolled back and the previous partition is untouched.
+import { quoteIdent, type SqlClient } from "../sql-client";
+
+const PARENT = "fifo_allocations";
+const DEFAULT_PARTITION = "fifo_allocations_default";
+
+function checkedVersion(version: number): number {
+  if (!Number.isSafeInteger(version) || version < 1) throw new Error(`invalid allocation version ${version}`);
+  return version;
+}
+
+export function partitionName(version: number): string {
+  return `fifo_allocations_v${checkedVersion(version)}`;
+}
+
+async function exists(tx: SqlClient, table: string): Promise<boolean> {
+  const [row] = await tx.query<{ ok: boolean }>("SELECT to_regclass($1) IS NOT NULL AS ok", [`public.${table}`]);
+  return row!.ok;
+}
+
+/** A table shaped like fifo_allocations, without indexes, that only accepts `version`'s rows. */
+async function createLoadTable(tx: SqlClient, table: string, version: number): Promise<void> {
+  await tx.exec(
+    `CREATE TABLE ${table} (LIKE ${PARENT} INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
+       CONSTRAINT ${table}_version CHECK (allocation_version = ${checkedVersion(version)}))`,
+  );
+}
+
+/** The parent's primary key and indexes, rewritten for `table` (so ATTACH adopts them as they are). */
+async function buildIndexesLike(tx: SqlClient, table: string): Promise<void> {
+  const constraints = await tx.query<{ def: string }>(
+    `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint
+     WHERE conrelid = $1::regclass AND contype IN ('p', 'u') ORDER BY contype, conname`,
+    [`public.${PARENT}`],
+  );
+  for (const c of constraints) await tx.exec(`ALTER TABLE ${table} ADD ${c.def}`);
+  const indexes = await tx.query<{ def: string }>(
+    `SELECT pg_get_indexdef(x.indexrelid) AS def FROM pg_index x
+     WHERE x.indrelid = $1::regclass
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.conrelid = x.indrelid)
+     ORDER BY x.indexrelid`,
+    [`public.${PARENT}`],
+  );
+  const head = /^CREATE (UNIQUE )?INDEX \S+ ON (ONLY )?(public\.)?fifo_allocations /;
+  for (const { def } of indexes) {
+    if (!head.test(def)) throw new Error(`unexpected index definition on ${PARENT}: ${def}`);
+    await tx.exec(def.replace(head, (_m, unique: string | undefined) => `CREATE ${unique ?? ""}INDEX ON ${table} `));
+  }
+}
+
+/**
+ * Partition changes take the parent's lock before touching the default partition: ATTACH locks
+ * the default partition exclusively (to scan it), so two runs of different versions that each
+ * held the default partition and waited for the parent would deadlock. Held until commit.
+ */
+async function lockParent(tx: SqlClient): Promise<void> {
+  await tx.exec(`LOCK TABLE ${PARENT} IN SHARE UPDATE EXCLUSIVE MODE`);
+}
+
+/** Puts `table` in place as `version`'s partition, replacing the previous one and any default rows. */
+async function swapIn(tx: SqlClient, table: string, version: number): Promise<void> {
+  const partition = partitionName(version);
+  if (await exists(tx, partition)) {
+    await tx.exec(`ALTER TABLE ${PARENT} DETACH PARTITION ${partition}`);
+    await tx.exec(`DROP TABLE ${partition}`);
+  }
+  if (table !== partition) await renameLoadTable(tx, table, partition);
+  await tx.exec(`ALTER TABLE ${PARENT} ATTACH PARTITION ${partition} FOR VALUES IN (${version})`);
+}
+
+/** The table, its indexes and its version check take the partition's name (the old one is gone). */
+async function renameLoadTable(tx: SqlClient, table: string, partition: string): Promise<void> {
+  await tx.exec(`ALTER TABLE ${table} RENAME TO ${partition}`);
+  await tx.exec(`ALTER TABLE ${partition} RENAME CONSTRAINT ${table}_version TO ${partition}_version`);
+  const indexes = await tx.query<{ name: string }>(
+    "SELECT c.relname AS name FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid WHERE x.indrelid = $1::regclass",
+    [`public.${partition}`],
+  );
+  for (const { name } of indexes) {
+    if (name.startsWith(table)) await tx.exec(`ALTER INDEX ${quoteIdent(name)} RENAME TO ${quoteIdent(partition + name.slice(table.length))}`);
+  }
+}
+
+/**
+ * Gives `version` its own partition if it has none, moving its rows out of the default partition.
+ * Runs that write through the parent (incremental runs, runs of some symbols) call this first.
+ */
+export async function ensureVersionPartition(tx: SqlClient, version: number): Promise<void> {
+  const partition = partitionName(version);
+  if (await exists(tx, partition)) return;
+  await lockParent(tx);
+  if (await exists(tx, partition)) return;
+  await createLoadTable(tx, partition, version);
+  await tx.query(`INSERT INTO ${partition} SELECT * FROM ${DEFAULT_PARTITION} WHERE allocation_version = $1`, [version]);
+  await tx.query(`DELETE FROM ${DEFAULT_PARTITION} WHERE allocation_version = $1`, [version]);
+  await buildIndexesLike(tx, partition);
+  await tx.exec(`ALTER TABLE ${PARENT} ATTACH PARTITION ${partition} FOR VALUES IN (${version})`);
+}
+
+/**
+ * Replaces every allocation of `version` with `load`'s rows: `load` fills a fresh unindexed table
+ * (COPY), the indexes are built once, and the table is swapped in as the version's partition.
+ * Returns what `load` returned (the number of rows written).
+ */
+export async function replaceVersionAllocations(
+  tx: SqlClient,
+  version: number,
+  runId: number,
+  load: (table: string) => Promise<number>,
+  onLoaded?: () => void,
+): Promise<number> {
+  if (!Number.isSafeInteger(runId) || runId < 1) throw new Error(`invalid run id ${runId}`);
+  const table = `fifo_allocations_load_r${runId}`;
+  await createLoadTable(tx, table, version);
+  const written = await load(table);
+  onLoaded?.();
+  await buildIndexesLike(tx, table);
+  await lockParent(tx);
+  await tx.query(`DELETE FROM ${DEFAULT_PARTITION} WHERE allocation_version = $1`, [version]);
+  await swapIn(tx, table, version);
+  return written;
+}

@@ -1,0 +1,86 @@
+// Fingerprints for incremental runs, in one statement for all symbols rather than one per symbol:
+// checking a snapshot and advancing it after a run. Same row hash as db/compute/snapshots.ts, so
+// the sums are the ones a full run stores (the hash sum is additive: old sum + the new trades').
+import type { SqlClient } from "../sql-client";
+import { ROW_HASH, type SnapshotPoint } from "./snapshots";
+
+export interface PointFingerprint {
+  /** Trades at or before the point: how many, and their hash sum. */
+  count: number;
+  checksum: string;
+  /** Trades after the point. */
+  after: number;
+}
+
+/** Every symbol's fingerprint up to its point and the count after it, in one pass over the trades. */
+export async function fingerprintsAtPoints(
+  db: SqlClient,
+  points: { symbol: string; point: SnapshotPoint }[],
+): Promise<Map<string, PointFingerprint>> {
+  if (points.length === 0) return new Map();
+  const upTo = "(t.order_time, t.id) <= (p.last_order_time, p.last_trade_id)";
+  const rows = await db.transaction(async (tx) => {
+    // A one-off scan: compiling it costs more than it saves.
+    if (tx.engine === "postgres") await tx.exec("SET LOCAL jit = off");
+    return tx.query<{ symbol: string; n: number; checksum: string; after: number }>(
+      `SELECT p.symbol, count(t.id) FILTER (WHERE ${upTo})::bigint AS n,
+         coalesce(sum(${ROW_HASH}) FILTER (WHERE ${upTo}), 0)::text AS checksum,
+         count(t.id) FILTER (WHERE NOT ${upTo})::bigint AS after
+       FROM unnest($1::text[], $2::timestamptz[], $3::bigint[]) AS p(symbol, last_order_time, last_trade_id)
+       LEFT JOIN fifo_trades t ON t.symbol = p.symbol
+       GROUP BY p.symbol`,
+      [points.map((p) => p.symbol), points.map((p) => p.point.lastOrderTime), points.map((p) => p.point.lastTradeId)],
+    );
+  });
+  return new Map(rows.map((r) => [r.symbol, { count: r.n, checksum: r.checksum, after: r.after }]));
+}
+
+/**
+ * After an incremental run wrote its snapshots: each resumed symbol's fingerprint is its previous
+ * one plus the trades between the previous point and the new one (only the new trades are read).
+ * `reader` is the connection the run read its trades on: the sums describe exactly what it saw.
+ */
+export async function advanceFingerprints(
+  tx: SqlClient,
+  version: number,
+  resumed: { symbol: string; point: SnapshotPoint; tradesProcessed: number; tradesChecksum: string }[],
+  reader: SqlClient = tx,
+): Promise<void> {
+  if (resumed.length === 0) return;
+  const points = await tx.query<{ symbol: string; last_order_time: string; last_trade_id: number }>(
+    `SELECT symbol, last_order_time, last_trade_id FROM fifo_inventory_snapshot
+     WHERE allocation_version = $1 AND symbol = ANY ($2::text[])`,
+    [version, resumed.map((r) => r.symbol)],
+  );
+  const previous = new Map(resumed.map((r) => [r.symbol, r]));
+  const added = await reader.query<{ symbol: string; n: number; checksum: string }>(
+    `SELECT p.symbol, count(t.id)::bigint AS n, coalesce(sum(${ROW_HASH}), 0)::text AS checksum
+     FROM unnest($1::text[], $2::timestamptz[], $3::bigint[], $4::timestamptz[], $5::bigint[])
+       AS p(symbol, from_time, from_id, to_time, to_id)
+     LEFT JOIN fifo_trades t ON t.symbol = p.symbol
+       AND (t.order_time, t.id) > (p.from_time, p.from_id) AND (t.order_time, t.id) <= (p.to_time, p.to_id)
+     GROUP BY p.symbol`,
+    [
+      points.map((p) => p.symbol),
+      points.map((p) => previous.get(p.symbol)!.point.lastOrderTime),
+      points.map((p) => previous.get(p.symbol)!.point.lastTradeId),
+      points.map((p) => p.last_order_time),
+      points.map((p) => p.last_trade_id),
+    ],
+  );
+  await tx.query(
+    `UPDATE fifo_inventory_snapshot s SET trades_processed = p.n + a.n, trades_checksum = (p.checksum + a.checksum)::text
+     FROM unnest($2::text[], $3::bigint[], $4::numeric[]) AS p(symbol, n, checksum),
+       unnest($5::text[], $6::bigint[], $7::numeric[]) AS a(symbol, n, checksum)
+     WHERE s.allocation_version = $1 AND s.symbol = p.symbol AND a.symbol = p.symbol`,
+    [
+      version,
+      resumed.map((r) => r.symbol),
+      resumed.map((r) => r.tradesProcessed),
+      resumed.map((r) => r.tradesChecksum),
+      added.map((a) => a.symbol),
+      added.map((a) => a.n),
+      added.map((a) => a.checksum),
+    ],
+  );
+}

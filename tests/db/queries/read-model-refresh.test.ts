@@ -1,0 +1,112 @@
+// Read-model rebuilds: one rebuild when many viewers arrive after a run (issue 10, item 3), and an
+// incremental run's rebuild of only the symbols it touched gives exactly what a full rebuild gives.
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { ensureReadModels, refreshReadModels } from "@/db/read-models";
+import type { SqlClient } from "@/db/sql-client";
+import { computeAllocations } from "@/lib/compute/run-computation";
+import { createTestDatabase, usingRealServer, type TestDatabase } from "../../helpers/database";
+import { insertSyntheticTrades, insertTrades } from "../../helpers/trades";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await insertSyntheticTrades(t.db, 600, 3);
+});
+afterAll(() => t.drop());
+
+const run = (mode: "full" | "incremental") => computeAllocations(t.db, { version: 1, symbols: null, mode, startedBy: "test" });
+
+const DASH_TABLES: Record<string, string> = {
+  dash_sell_pnl: "sell_trade_id",
+  dash_symbol_pnl: "symbol",
+  dash_daily_pnl: "symbol, day",
+  dash_diff_histogram: "baseline, symbol, bucket",
+  dash_largest_differences: "baseline, scope, rank",
+  dash_discrepancies: "discrepancy_type, trade_id, related_trade_id",
+  dash_discrepancy_counts: "symbol, discrepancy_type",
+};
+
+/** Every dash_* row of version 1, without the columns that name a run or a serial id. */
+async function readModels(db: SqlClient) {
+  const out: Record<string, unknown[]> = {};
+  for (const [table, order] of Object.entries(DASH_TABLES)) {
+    const rows = await db.query<Record<string, unknown>>(`SELECT * FROM ${table} WHERE allocation_version = 1 ORDER BY ${order}`);
+    out[table] = rows.map(({ id: _id, computation_id: _run, ...rest }) => rest);
+  }
+  return out;
+}
+
+const markStale = () => t.db.query("UPDATE dash_refresh_state SET source_stamp = 'stale' WHERE allocation_version = 1");
+
+describe("rebuild storms", () => {
+  test("many viewers arriving after a run trigger one rebuild; the others read the previous state or find it fresh", async () => {
+    expect((await run("full")).status).toBe("succeeded");
+    await markStale();
+    const outcomes = await Promise.all(Array.from({ length: 8 }, () => ensureReadModels(t.db, 1)));
+    expect(outcomes.filter((o) => o === "rebuilt")).toHaveLength(1);
+    expect(outcomes.every((o) => o === "rebuilt" || o === "previous" || o === "up_to_date")).toBe(true);
+    expect(await ensureReadModels(t.db, 1)).toBe("up_to_date");
+  });
+
+  test("a viewer with no previous read models waits for the rebuild instead of reading nothing", async () => {
+    await t.db.query("DELETE FROM dash_refresh_state WHERE allocation_version = 1");
+    const outcomes = await Promise.all(Array.from({ length: 3 }, () => ensureReadModels(t.db, 1)));
+    expect(outcomes).toEqual(["rebuilt", "rebuilt", "rebuilt"]); // one shared rebuild, awaited by all
+    const [state] = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM dash_refresh_state WHERE allocation_version = 1");
+    expect(state!.n).toBe(1);
+  });
+
+  test.runIf(usingRealServer)("two server processes: the one that waited for the lock re-checks and does not rebuild again", async () => {
+    const [a, b] = [t.connect(), t.connect()];
+    await markStale();
+    const outcomes = await Promise.all([refreshReadModels(a, 1), refreshReadModels(b, 1)]);
+    expect(outcomes.sort()).toEqual(["rebuilt", "up_to_date"]);
+  });
+});
+
+describe("an incremental run updates only what it touched", () => {
+  const steps = async () =>
+    (await t.db.query<{ steps: Record<string, number> }>("SELECT steps FROM dash_refresh_state WHERE allocation_version = 1"))[0]!.steps;
+
+  const expectSameAsFullRebuild = async () => {
+    const incremental = await readModels(t.db);
+    expect(await refreshReadModels(t.db, 1, { force: true })).toBe("rebuilt");
+    expect(await readModels(t.db)).toEqual(incremental);
+  };
+
+  test("new trades on one symbol: that symbol's new sells are added, equal to a full rebuild", async () => {
+    expect((await run("full")).status).toBe("succeeded");
+    await insertTrades(t.db, [
+      { symbol: "SYM01-USD", side: "buy", size: "3", price: "120", fee: "0.1", time: "2025-06-01T00:00:00Z" },
+      { symbol: "SYM01-USD", side: "sell", size: "2", price: "130", fee: "0.2", time: "2025-06-02T00:00:00Z", oldPnl: "5" },
+      { symbol: "SYM01-USD", side: "sell", size: "90", price: "131", time: "2025-06-03T00:00:00Z" },
+    ]);
+    expect((await run("incremental")).status).toBe("succeeded");
+    expect(await steps()).toMatchObject({ symbols: 1, delta: expect.any(Number) });
+    await expectSameAsFullRebuild();
+  });
+
+  test("new trades on every symbol, same days as earlier sells, huge and tiny differences: equal to a full rebuild", async () => {
+    const trades = ["SYM00-USD", "SYM01-USD", "SYM02-USD"].flatMap((symbol, i) => [
+      { symbol, side: "buy", size: "0.5", price: "99", fee: "0.01", time: `2025-06-03T0${i + 1}:00:00Z` },
+      { symbol, side: "sell", size: "0.25", price: "150", time: `2025-06-03T0${i + 1}:30:00Z`, oldPnl: "-1000000" },
+      { symbol, side: "sell", size: "0.25", price: "150", fee: "0.5", time: `2025-06-03T0${i + 1}:40:00Z`, oldPnl: "12.37" },
+      { symbol, side: "sell", size: "1000", price: "151", time: `2025-06-04T0${i + 1}:00:00Z`, oldPnl: "3" },
+    ]);
+    await insertTrades(t.db, trades);
+    expect((await run("incremental")).status).toBe("succeeded");
+    expect(await steps()).toMatchObject({ symbols: 3, delta: expect.any(Number) });
+    await expectSameAsFullRebuild();
+  });
+
+  test("a backdated trade recomputes its symbol and rebuilds that symbol's read models instead", async () => {
+    await insertTrades(t.db, [{ symbol: "SYM02-USD", side: "buy", size: "5", price: "90", time: "2024-01-01T00:00:30Z" }]);
+    await insertTrades(t.db, [{ symbol: "SYM00-USD", side: "sell", size: "0.1", price: "160", time: "2025-07-01T00:00:00Z" }]);
+    const inc = await run("incremental");
+    expect(inc.fullRecomputes.map((f) => f.symbol)).toEqual(["SYM02-USD"]);
+    const now = await steps();
+    expect(now.symbols).toBe(2);
+    expect(now.delta).toBeUndefined();
+    await expectSameAsFullRebuild();
+  });
+});
