@@ -59,6 +59,9 @@ DROP TABLE IF EXISTS "fifo_version_methods";
 ALTER TABLE IF EXISTS "fifo_computation_log" DROP CONSTRAINT IF EXISTS "fifo_computation_log_method_check";
 ALTER TABLE IF EXISTS "fifo_computation_log" DROP COLUMN IF EXISTS "method";
 
+-- 0009: fifo_allocations' partitions (fifo_allocations_v<N>, fifo_allocations_default) go with
+-- the table itself (0001, below).
+
 -- 0008: the view reads fifo_pnl_differences; the queue's column references the decisions
 DROP VIEW IF EXISTS "v_allocation_discrepancies";
 ALTER TABLE IF EXISTS "manual_review_queue" DROP COLUMN IF EXISTS "settled_by_decision_id";
