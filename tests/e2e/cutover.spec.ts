@@ -65,6 +65,16 @@ test("an admin walks the cutover checklist and makes a version current", async (
   await expect(row.locator(".badge-ok", { hasText: "Current" })).toBeVisible();
   await expect(page.getByTestId("cutover-history")).toContainText(`Version ${version} made current (was 1) by admin`);
   await expect(page.getByTestId("cutover-history")).toContainText(reason);
+
+  // A cutover is undone the same way: back to version 1 (the specs after this one expect it).
+  await page.goto("/versions?cutover=1");
+  await expect(page.getByTestId("cutover-checklist")).toHaveAttribute("data-version", "1");
+  await page.getByTestId("backup-acknowledged").check();
+  await page.getByTestId("override-toggle").check();
+  await page.getByLabel("Reason for the override").fill("Back to version 1 after the walk-through.");
+  await page.getByTestId("make-current-1").click();
+  await expect(page.getByTestId("make-current-ok")).toContainText("Version 1 is now the current version");
+  await expect(page.getByTestId("cutover-history")).toContainText(`Version 1 made current (was ${version}) by admin`);
 });
 
 test("a viewer sees the checklist and the drift, but cannot act", async ({ page }) => {
