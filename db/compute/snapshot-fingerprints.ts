@@ -54,7 +54,7 @@ export async function advanceFingerprints(
   );
   const previous = new Map(resumed.map((r) => [r.symbol, r]));
   const added = await reader.query<{ symbol: string; n: number; checksum: string }>(
-    `SELECT p.symbol, count(t.id)::bigint AS n, coalesce(sum(${ROW_HASH}), 0)::text AS checksum
+    `SELECT p.symbol, count(t.id)::bigint AS n, coalesce(sum(${ROW_HASH}) FILTER (WHERE t.id IS NOT NULL), 0)::text AS checksum
      FROM unnest($1::text[], $2::timestamptz[], $3::bigint[], $4::timestamptz[], $5::bigint[])
        AS p(symbol, from_time, from_id, to_time, to_id)
      LEFT JOIN fifo_trades t ON t.symbol = p.symbol

@@ -76,7 +76,7 @@ export async function fingerprintSnapshots(tx: SqlClient, version: number, symbo
     await tx.query(
       `UPDATE fifo_inventory_snapshot s SET trades_checksum = f.checksum, trades_processed = f.n
        FROM (
-         SELECT s2.symbol, count(t.id)::bigint AS n, coalesce(sum(${ROW_HASH}), 0)::text AS checksum
+         SELECT s2.symbol, count(t.id)::bigint AS n, coalesce(sum(${ROW_HASH}) FILTER (WHERE t.id IS NOT NULL), 0)::text AS checksum
          FROM fifo_inventory_snapshot s2
          LEFT JOIN fifo_trades t ON t.symbol = s2.symbol
            AND (t.order_time, t.id) <= (s2.last_order_time, s2.last_trade_id)
@@ -94,7 +94,7 @@ export async function fingerprintSnapshots(tx: SqlClient, version: number, symbo
     [version, symbols],
   );
   const fingerprints = await reader.query<{ symbol: string; n: number; checksum: string }>(
-    `SELECT p.symbol, count(t.id)::bigint AS n, coalesce(sum(${ROW_HASH}), 0)::text AS checksum
+    `SELECT p.symbol, count(t.id)::bigint AS n, coalesce(sum(${ROW_HASH}) FILTER (WHERE t.id IS NOT NULL), 0)::text AS checksum
      FROM unnest($1::text[], $2::timestamptz[], $3::bigint[]) AS p(symbol, last_order_time, last_trade_id)
      LEFT JOIN fifo_trades t ON t.symbol = p.symbol AND (t.order_time, t.id) <= (p.last_order_time, p.last_trade_id)
      GROUP BY p.symbol`,
