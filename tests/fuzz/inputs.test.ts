@@ -283,6 +283,14 @@ const PAGES: [string, () => Promise<{ default: unknown }>, readonly string[]][] 
   ["/review", () => import("@/app/(app)/review/page"), ["status", "severity", "type", "symbol", "assignee", "version", "cause", "month", "dust", "trade", "sort", "page", "size"]],
   ["/review/groups", () => import("@/app/(app)/review/groups/page"), ["status", "type", "symbol", "version", "cause", "month", "dust"]],
   ["/runs", () => import("@/app/(app)/runs/page"), ["page", "status", "version"]],
+  ["/drift", () => import("@/app/(app)/drift/page"), ["version", "from", "to"]],
+  ["/tax-lots", () => import("@/app/(app)/tax-lots/page"), ["version", "year", "month"]],
+  ["/what-if", () => import("@/app/(app)/what-if/page"), ["fifo", "lifo", "hifo", "symbol"]],
+  ["/versions", () => import("@/app/(app)/versions/page"), ["cutover"]],
+  ["/", () => import("@/app/(app)/page"), []],
+  ["/users", () => import("@/app/(app)/users/page"), []],
+  ["/sign-in", () => import("@/app/sign-in/page"), ["next"]],
+  ["/forbidden", () => import("@/app/forbidden/page"), ["need"]],
 ];
 
 const ID_PAGES: [string, () => Promise<{ default: unknown }>][] = [
@@ -300,6 +308,33 @@ async function renders(page: Page, props: Parameters<Page>[0]): Promise<void> {
     throw error;
   }
 }
+
+/** Every route handler under app/ and the URL parameters it reads; a new one fails the test below. */
+const ROUTE_PARAMS: Record<string, readonly string[]> = {
+  "/export/[table]": ["version", "symbol", "from", "to", "trade", "sort", "side", "type"],
+  "/review/export": ["status", "severity", "type", "symbol", "assignee", "version", "cause", "month", "dust", "trade", "sort"],
+  "/runs/[id]/progress": [],
+  "/drift/export": ["version", "from", "to"],
+  "/tax-lots/export": ["version", "year", "month"],
+  "/tax-lots/inventory-export": ["version", "year", "month"],
+  "/what-if/export": ["fifo", "lifo", "hifo", "symbol"],
+  "/api/health": [],
+  "/api/metrics": [],
+};
+
+/** URL paths of the app's files named `name` (route groups like (app) are not part of the URL). */
+function appPaths(name: "page.tsx" | "route.ts"): string[] {
+  return (readdirSync("app", { recursive: true }) as string[])
+    .map((file) => file.split(sep).join("/"))
+    .filter((file) => file === name || file.endsWith(`/${name}`))
+    .map((file) => "/" + file.slice(0, -name.length).split("/").filter((part) => part && !/^\(.*\)$/.test(part)).join("/"))
+    .sort();
+}
+
+test("every page and route handler under app/ is fuzzed here", () => {
+  expect(appPaths("page.tsx")).toEqual([...PAGES.map(([path]) => path), ...ID_PAGES.map(([path]) => path)].sort());
+  expect(appPaths("route.ts")).toEqual(Object.keys(ROUTE_PARAMS).sort());
+});
 
 describe("pages with garbage parameters render a cleaned-up view or a 404", () => {
   for (const [path, load, keys] of PAGES) {
@@ -355,6 +390,45 @@ describe("route handlers with garbage answer below 500", () => {
       fc.asyncProperty(garbage, async (id) => {
         const response = await GET(new Request(`http://app.test/runs/x/progress`), { params: Promise.resolve({ id }) });
         expect([200, 404]).toContain(response.status);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  const csvRoutes: [string, () => Promise<{ GET: (request: NextRequest) => Promise<Response> }>][] = [
+    ["/drift/export", () => import("@/app/(app)/drift/export/route")],
+    ["/tax-lots/export", () => import("@/app/(app)/tax-lots/export/route")],
+    ["/tax-lots/inventory-export", () => import("@/app/(app)/tax-lots/inventory-export/route")],
+    ["/what-if/export", () => import("@/app/(app)/what-if/export/route")],
+  ];
+  for (const [path, load] of csvRoutes) {
+    test(path, async () => {
+      const { GET } = await load();
+      await fc.assert(
+        fc.asyncProperty(garbageFields(ROUTE_PARAMS[path]!), async (params) => {
+          const response = await GET(new NextRequest(`http://app.test${path}?${toQuery(params)}`));
+          expect(response.status).toBeLessThan(500);
+          await response.text();
+        }),
+        { numRuns: RUNS },
+      );
+    });
+  }
+
+  test("/api/health and /api/metrics with garbage parameters and credentials", async () => {
+    const { GET: health } = await import("@/app/api/health/route");
+    const { GET: metrics } = await import("@/app/api/metrics/route");
+    await fc.assert(
+      fc.asyncProperty(garbageFields(["version", "format"]), garbage, async (params, credential) => {
+        const healthResponse = await health();
+        expect([200, 503]).toContain(healthResponse.status);
+        await healthResponse.text();
+        const headers = new Headers();
+        const authorization = `Bearer ${credential}`.replace(/[^\t\x20-\x7e\x80-\xff]/g, "");
+        if (credential !== "") headers.set("authorization", authorization);
+        const response = await metrics(new Request(`http://app.test/api/metrics?${toQuery(params)}`, { headers }));
+        expect([200, 401]).toContain(response.status);
+        await response.text();
       }),
       { numRuns: RUNS },
     );
