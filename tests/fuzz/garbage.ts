@@ -53,11 +53,16 @@ export const PLAUSIBLE: Record<string, readonly string[]> = {
   to: ["2025-01-31", "2025-12-31"],
 };
 
-/** A record of the given keys (each absent, one value, or repeated) plus a few unknown keys. */
-export function garbageFields(keys: readonly string[]): fc.Arbitrary<Record<string, string | string[]>> {
+/**
+ * A record of the given keys (each absent, one value, or repeated) plus a few unknown keys;
+ * `valid` adds values known only at run time (ids of rows in the test database).
+ */
+export function garbageFields(keys: readonly string[], valid: Record<string, readonly string[]> = {}): fc.Arbitrary<Record<string, string | string[]>> {
   const value = fc.oneof({ weight: 5, arbitrary: garbage }, { weight: 1, arbitrary: fc.array(garbage, { minLength: 2, maxLength: 3 }) });
-  const valueOf = (key: string) =>
-    PLAUSIBLE[key] ? fc.oneof({ weight: 5, arbitrary: value }, { weight: 3, arbitrary: fc.constantFrom(...PLAUSIBLE[key]!) }) : value;
+  const valueOf = (key: string) => {
+    const plausible = [...(PLAUSIBLE[key] ?? []), ...(valid[key] ?? [])];
+    return plausible.length ? fc.oneof({ weight: 5, arbitrary: value }, { weight: 3, arbitrary: fc.constantFrom(...plausible) }) : value;
+  };
   const known = fc.record(Object.fromEntries(keys.map((k) => [k, valueOf(k)])) as Record<string, fc.Arbitrary<string | string[]>>, {
     requiredKeys: [],
   });
