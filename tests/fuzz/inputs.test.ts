@@ -105,6 +105,7 @@ beforeAll(async () => {
   await signInAs(t.db, "admin", "fuzz-admin@example.com");
   const items = await t.db.query<{ id: string; row_version: number }>(`SELECT id, row_version FROM manual_review_queue ORDER BY id LIMIT 3`);
   const [run] = await t.db.query<{ id: string }>(`SELECT max(id) AS id FROM fifo_computation_log`);
+  const [trade] = await t.db.query<{ id: string }>(`SELECT min(id) AS id FROM trade_records WHERE side = 'sell'`);
   expect(items.length).toBeGreaterThan(0);
   VALID = {
     id: items.map((i) => String(i.id)),
@@ -114,6 +115,7 @@ beforeAll(async () => {
     userId: [String(viewer.id)],
     assigneeId: [String(admin.id)],
     runId: [String(run!.id)],
+    trade: [String(trade!.id)],
   };
 });
 afterAll(async () => {
@@ -365,8 +367,9 @@ describe("pages with garbage parameters render a cleaned-up view or a 404", () =
   for (const [path, load] of ID_PAGES) {
     test(path, async () => {
       const page = (await load()).default as Page;
+      const realIds = [...VALID.id!, ...VALID.runId!, ...VALID.trade!];
       await fc.assert(
-        fc.asyncProperty(garbage, garbageFields(["version"]), async (id, params) =>
+        fc.asyncProperty(fc.oneof(garbage, fc.constantFrom(...realIds)), garbageFields(["version"], VALID), async (id, params) =>
           renders(page, { params: Promise.resolve({ id }), searchParams: Promise.resolve(params) }),
         ),
         { numRuns: RUNS },
