@@ -27,6 +27,7 @@ export function AcceptCauseForm({ version, cause, openItems }: { version: number
         <FieldError state={state} name="reason" />
       </div>
       <FieldError state={state} name="cause" />
+      <FieldError state={state} name="version" />
       <button type="submit" className="btn btn-primary btn-small" disabled={pending} data-testid={`accept-${cause}`}>
         Accept cause{openItems > 0 ? ` (settles ${openItems} open ${openItems === 1 ? "item" : "items"})` : ""}
       </button>
@@ -51,6 +52,7 @@ export function UndoCauseForm({ decisionId, cause }: { decisionId: number; cause
         />
         <FieldError state={state} name="reason" />
       </div>
+      <FieldError state={state} name="decisionId" />
       <button type="submit" className="btn btn-small" disabled={pending} data-testid={`undo-${cause}`}>
         Undo acceptance
       </button>

@@ -5,11 +5,11 @@
 import fc from "fast-check";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import * as reviewActions from "@/app/(app)/review/actions";
-import * as runActions from "@/app/(app)/runs/actions";
-import * as versionActions from "@/app/(app)/versions/actions";
+import { readdirSync } from "node:fs";
+import { join, resolve, sep } from "node:path";
 import { signIn } from "@/app/sign-in/actions";
 import { setDb } from "@/db/client";
+import { GENERIC_ERROR } from "@/lib/auth/action";
 import { parseBaseline } from "@/db/queries/compare";
 import type { SqlClient } from "@/db/sql-client";
 import { computeAllocations } from "@/lib/compute/run-computation";
@@ -94,11 +94,29 @@ describe("URL parsers", () => {
 // --- against the database ------------------------------------------------------------------------
 
 let t: TestDatabase;
+/** Ids of real rows, mixed into the garbage so that text and numbers reach the SQL behind the ids. */
+let VALID: Record<string, readonly string[]> = {};
 beforeAll(async () => {
   t = await createTestDatabase();
   await insertSyntheticTrades(t.db, 300, 2);
   await computeAllocations(t.db, { version: 1, symbols: null, mode: "full", startedBy: "fuzz" });
+  const admin = await signInAs(t.db, "admin", "fuzz-admin@example.com");
+  const viewer = await signInAs(t.db, "viewer", "fuzz-viewer@example.com");
   await signInAs(t.db, "admin", "fuzz-admin@example.com");
+  const items = await t.db.query<{ id: string; row_version: number }>(`SELECT id, row_version FROM manual_review_queue ORDER BY id LIMIT 3`);
+  const [run] = await t.db.query<{ id: string }>(`SELECT max(id) AS id FROM fifo_computation_log`);
+  const [trade] = await t.db.query<{ id: string }>(`SELECT min(id) AS id FROM trade_records WHERE side = 'sell'`);
+  expect(items.length).toBeGreaterThan(0);
+  VALID = {
+    id: items.map((i) => String(i.id)),
+    rowVersion: items.map((i) => String(i.row_version)),
+    items: [items.map((i) => `${i.id}:${i.row_version}`).join(",")],
+    version: ["1"],
+    userId: [String(viewer.id)],
+    assigneeId: [String(admin.id)],
+    runId: [String(run!.id)],
+    trade: [String(trade!.id)],
+  };
 });
 afterAll(async () => {
   setDb(undefined);
@@ -116,75 +134,141 @@ async function fingerprint(db: SqlClient): Promise<string> {
        (SELECT count(*) FROM fifo_allocations),
        (SELECT count(*) FROM allocation_version_deletions),
        (SELECT md5(coalesce(string_agg(key || '=' || value, ',' ORDER BY key), '')) FROM fifo_settings),
+       (SELECT md5(coalesce(string_agg(r::text, ',' ORDER BY r::text), '')) FROM app_users r),
+       (SELECT md5(coalesce(string_agg(r::text, ',' ORDER BY r::text), '')) FROM fifo_cause_decisions r),
+       (SELECT md5(coalesce(string_agg(r::text, ',' ORDER BY r::text), '')) FROM fifo_version_follow r),
+       (SELECT md5(coalesce(string_agg(r::text, ',' ORDER BY r::text), '')) FROM fifo_cutovers r),
+       (SELECT md5(coalesce(string_agg(r::text, ',' ORDER BY r::text), '')) FROM fifo_manual_trades r),
+       (SELECT md5(coalesce(string_agg(r::text, ',' ORDER BY r::text), '')) FROM fifo_version_methods r),
+       (SELECT count(*) FROM app_user_changes),
+       (SELECT count(*) FROM fifo_validation_results),
        (SELECT count(*) FROM app_sessions)) AS f`,
   );
   return row!.f;
 }
 
-type FormAction = (prev: null, fd: FormData) => Promise<{ ok: boolean; error?: string }>;
+type ActionOutcome = { ok: boolean; error?: string };
+type AnyAction = (...args: unknown[]) => Promise<ActionOutcome>;
 
-const ACTION_FIELDS: Record<string, readonly string[]> = {
-  claimItem: ["id", "rowVersion"],
-  takeOverItem: ["id", "rowVersion", "notes"],
-  assignItem: ["id", "rowVersion", "assigneeId", "notes"],
-  releaseItem: ["id", "rowVersion", "notes"],
-  resolveItem: ["id", "rowVersion", "resolutionType", "notes"],
-  dismissItem: ["id", "rowVersion", "reason", "notes"],
-  reopenItem: ["id", "rowVersion", "notes"],
-  recordCostBasis: ["id", "rowVersion", "size", "price", "orderTime", "feeUsd", "notes"],
-  bulkClaim: ["items", "items[]"],
-  bulkAssign: ["items", "assigneeId", "notes"],
-  bulkRelease: ["items", "notes"],
-  bulkResolve: ["items", "resolutionType", "notes"],
-  bulkDismiss: ["items", "reason", "notes"],
-  bulkReopen: ["items", "notes"],
-  dismissDust: ["items", "notes"],
-  groupAct: ["op", "version", "symbol", "type", "cause", "month", "asOf", "assigneeId", "resolutionType", "reason", "notes"],
-  startRun: ["scope", "symbols", "version", "mode"],
-  cancelRun: ["runId"],
-  pauseQueue: ["paused"],
-  setCurrentVersion: ["version", "backupAcknowledged", "overrideReason"],
-  validateVersion: ["version"],
-  setFollow: ["version", "enabled", "intervalSeconds"],
-  setValidationPeriod: ["version", "from", "to"],
-  deleteVersion: ["version", "confirm"],
+/**
+ * Every action module under app/ (actions.ts: the "use server" entry points; *-actions.ts: the
+ * authorizedAction wrappers they call) with the form fields of each exported action. A new module
+ * or action without its fields here fails the first test below.
+ */
+const ACTION_FIELDS: Record<string, Record<string, readonly string[]>> = {
+  "app/(app)/review/actions.ts": {
+    claimItem: ["id", "rowVersion"],
+    takeOverItem: ["id", "rowVersion", "notes"],
+    assignItem: ["id", "rowVersion", "assigneeId", "notes"],
+    releaseItem: ["id", "rowVersion", "notes"],
+    resolveItem: ["id", "rowVersion", "resolutionType", "notes"],
+    dismissItem: ["id", "rowVersion", "reason", "notes"],
+    reopenItem: ["id", "rowVersion", "notes", "manualBuy"],
+    recordCostBasis: ["id", "rowVersion", "size", "price", "orderTime", "feeUsd", "notes"],
+    bulkClaim: ["items", "items[]"],
+    bulkAssign: ["items", "assigneeId", "notes"],
+    bulkRelease: ["items", "notes"],
+    bulkResolve: ["items", "resolutionType", "notes"],
+    bulkDismiss: ["items", "reason", "notes"],
+    bulkReopen: ["items", "notes"],
+    dismissDust: ["items", "notes"],
+    groupAct: ["op", "version", "symbol", "type", "cause", "month", "asOf", "assigneeId", "resolutionType", "reason", "notes"],
+  },
+  "app/(app)/runs/actions.ts": {
+    startRun: ["scope", "symbols", "version", "mode", "method"],
+    cancelRun: ["runId"],
+    pauseQueue: ["paused"],
+  },
+  "app/(app)/runs/run-actions.ts": {
+    startRunAction: ["scope", "symbols", "version", "mode", "method"],
+    cancelRunAction: ["runId"],
+    pauseQueueAction: ["paused"],
+  },
+  "app/(app)/versions/actions.ts": {
+    setCurrentVersion: ["version", "backupAcknowledged", "overrideReason"],
+    validateVersion: ["version"],
+    setFollow: ["version", "enabled", "intervalSeconds"],
+    setValidationPeriod: ["version", "from", "to"],
+    deleteVersion: ["version", "confirm"],
+  },
+  "app/(app)/versions/version-actions.ts": {
+    setCurrentVersionAction: ["version", "backupAcknowledged", "overrideReason"],
+    validateVersionAction: ["version"],
+    setFollowAction: ["version", "enabled", "intervalSeconds"],
+    setValidationPeriodAction: ["version", "from", "to"],
+    deleteVersionAction: ["version", "confirm"],
+  },
+  "app/(app)/discrepancies/actions.ts": {
+    acceptCauseAction: ["version", "cause", "reason"],
+    undoCauseAction: ["decisionId", "reason"],
+  },
+  "app/(app)/users/actions.ts": {
+    createUser: ["email", "role", "password"],
+    changeRole: ["userId", "role"],
+    setDisabled: ["userId", "disabled"],
+    resetPassword: ["userId", "password"],
+  },
+  "app/(app)/users/user-actions.ts": {
+    createUserAction: ["email", "role", "password"],
+    changeRoleAction: ["userId", "role"],
+    setDisabledAction: ["userId", "disabled"],
+    resetPasswordAction: ["userId", "password"],
+  },
+  // fuzzed in "sign-in" below; signOut takes no input
+  "app/sign-in/actions.ts": { signIn: ["email", "password", "next"], signOut: [] },
 };
 
-const ACTIONS: Record<string, FormAction> = {
-  ...(reviewActions as unknown as Record<string, FormAction>),
-  ...(runActions as unknown as Record<string, FormAction>),
-  ...(versionActions as unknown as Record<string, FormAction>),
-};
+function actionModuleFiles(): string[] {
+  return (readdirSync("app", { recursive: true }) as string[])
+    .map((file) => join("app", file).split(sep).join("/"))
+    .filter((file) => /(^|\/)(actions|[\w-]+-actions)\.ts$/.test(file))
+    .sort();
+}
+
+async function actionsOf(file: string): Promise<Record<string, AnyAction>> {
+  const module = (await import(/* @vite-ignore */ resolve(file))) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(module).filter(([, value]) => typeof value === "function")) as Record<string, AnyAction>;
+}
+
+/** "use server" entry points take (previous state, form data); the authorizedAction wrappers take the form data. */
+const call = (action: AnyAction, fd: FormData) => (action.length >= 2 ? action(null, fd) : action(fd));
 
 describe("server actions with garbage", () => {
-  test("every action has its fields listed here", () => {
-    expect(Object.keys(ACTIONS).sort()).toEqual(Object.keys(ACTION_FIELDS).sort());
+  test("every action module under app/ and every action in it has its fields listed here", async () => {
+    const files = actionModuleFiles();
+    expect(files.length).toBeGreaterThanOrEqual(9);
+    expect(files).toEqual(Object.keys(ACTION_FIELDS).sort());
+    for (const file of files) expect(Object.keys(await actionsOf(file)).sort(), file).toEqual(Object.keys(ACTION_FIELDS[file]!).sort());
   });
 
-  for (const [name, fields] of Object.entries(ACTION_FIELDS)) {
-    test(`${name}: a clean refusal, and nothing written when refused`, async () => {
-      const action = ACTIONS[name]!;
-      let accepted = 0;
-      await fc.assert(
-        fc.asyncProperty(garbageFields(fields), async (input) => {
-          const before = await fingerprint(t.db);
-          let result: { ok: boolean; error?: string } | null = null;
-          try {
-            result = await action(null, toFormData(input));
-          } catch (error) {
-            if (error instanceof NextNavigationError && error.kind === "redirect") return void accepted++;
-            throw error;
-          }
-          expect(result).toMatchObject({ ok: expect.any(Boolean) });
-          if (result.ok) return void accepted++;
-          expect(result.error).toEqual(expect.any(String));
-          expect(result.error).not.toBe("Something went wrong; nothing was changed."); // a bug, not a refusal
-          expect(await fingerprint(t.db)).toBe(before);
-        }),
-        { numRuns: RUNS },
-      );
-      expect(accepted).toBeLessThan(RUNS);
-    });
+  for (const [file, actions] of Object.entries(ACTION_FIELDS)) {
+    if (file === "app/sign-in/actions.ts") continue;
+    for (const [name, fields] of Object.entries(actions)) {
+      test(`${file} ${name}: a clean refusal, and nothing written when refused`, async () => {
+        await signInAs(t.db, "admin", "fuzz-admin@example.com"); // a users action may have signed everyone out
+        const action = (await actionsOf(file))[name]!;
+        let accepted = 0;
+        await fc.assert(
+          fc.asyncProperty(garbageFields(fields, VALID), async (input) => {
+            const before = await fingerprint(t.db);
+            let result: ActionOutcome | null = null;
+            try {
+              result = await call(action, toFormData(input));
+            } catch (error) {
+              if (error instanceof NextNavigationError && error.kind === "redirect") return void accepted++;
+              throw error;
+            }
+            expect(result).toMatchObject({ ok: expect.any(Boolean) });
+            if (result.ok) return void accepted++;
+            expect(result.error).toEqual(expect.any(String));
+            expect(result.error).not.toBe(GENERIC_ERROR); // a bug, not a refusal
+            expect(await fingerprint(t.db)).toBe(before);
+          }),
+          { numRuns: RUNS },
+        );
+        expect(accepted).toBeLessThan(RUNS);
+      });
+    }
   }
 
   test("sign-in: field messages or the wrong-credentials message, never a crash", async () => {
@@ -195,7 +279,7 @@ describe("server actions with garbage", () => {
           throw error;
         });
         expect(result.ok).toBe(false);
-        expect((result as { error: string }).error).not.toMatch(/Something went wrong/);
+        expect((result as { error: string }).error).not.toBe(GENERIC_ERROR);
       }),
       { numRuns: RUNS },
     );
@@ -217,6 +301,14 @@ const PAGES: [string, () => Promise<{ default: unknown }>, readonly string[]][] 
   ["/review", () => import("@/app/(app)/review/page"), ["status", "severity", "type", "symbol", "assignee", "version", "cause", "month", "dust", "trade", "sort", "page", "size"]],
   ["/review/groups", () => import("@/app/(app)/review/groups/page"), ["status", "type", "symbol", "version", "cause", "month", "dust"]],
   ["/runs", () => import("@/app/(app)/runs/page"), ["page", "status", "version"]],
+  ["/drift", () => import("@/app/(app)/drift/page"), ["version", "from", "to"]],
+  ["/tax-lots", () => import("@/app/(app)/tax-lots/page"), ["version", "year", "month"]],
+  ["/what-if", () => import("@/app/(app)/what-if/page"), ["fifo", "lifo", "hifo", "symbol"]],
+  ["/versions", () => import("@/app/(app)/versions/page"), ["cutover"]],
+  ["/", () => import("@/app/(app)/page"), []],
+  ["/users", () => import("@/app/(app)/users/page"), []],
+  ["/sign-in", () => import("@/app/sign-in/page"), ["next"]],
+  ["/forbidden", () => import("@/app/forbidden/page"), ["need"]],
 ];
 
 const ID_PAGES: [string, () => Promise<{ default: unknown }>][] = [
@@ -235,12 +327,39 @@ async function renders(page: Page, props: Parameters<Page>[0]): Promise<void> {
   }
 }
 
+/** Every route handler under app/ and the URL parameters it reads; a new one fails the test below. */
+const ROUTE_PARAMS: Record<string, readonly string[]> = {
+  "/export/[table]": ["version", "symbol", "from", "to", "trade", "sort", "side", "type"],
+  "/review/export": ["status", "severity", "type", "symbol", "assignee", "version", "cause", "month", "dust", "trade", "sort"],
+  "/runs/[id]/progress": [],
+  "/drift/export": ["version", "from", "to"],
+  "/tax-lots/export": ["version", "year", "month"],
+  "/tax-lots/inventory-export": ["version", "year", "month"],
+  "/what-if/export": ["fifo", "lifo", "hifo", "symbol"],
+  "/api/health": [],
+  "/api/metrics": [],
+};
+
+/** URL paths of the app's files named `name` (route groups like (app) are not part of the URL). */
+function appPaths(name: "page.tsx" | "route.ts"): string[] {
+  return (readdirSync("app", { recursive: true }) as string[])
+    .map((file) => file.split(sep).join("/"))
+    .filter((file) => file === name || file.endsWith(`/${name}`))
+    .map((file) => "/" + file.slice(0, -name.length).split("/").filter((part) => part && !/^\(.*\)$/.test(part)).join("/"))
+    .sort();
+}
+
+test("every page and route handler under app/ is fuzzed here", () => {
+  expect(appPaths("page.tsx")).toEqual([...PAGES.map(([path]) => path), ...ID_PAGES.map(([path]) => path)].sort());
+  expect(appPaths("route.ts")).toEqual(Object.keys(ROUTE_PARAMS).sort());
+});
+
 describe("pages with garbage parameters render a cleaned-up view or a 404", () => {
   for (const [path, load, keys] of PAGES) {
     test(path, async () => {
       const page = (await load()).default as Page;
       await fc.assert(
-        fc.asyncProperty(garbageFields(keys), async (params) => renders(page, { searchParams: Promise.resolve(params) })),
+        fc.asyncProperty(garbageFields(keys, VALID), async (params) => renders(page, { searchParams: Promise.resolve(params) })),
         { numRuns: RUNS },
       );
     });
@@ -248,8 +367,9 @@ describe("pages with garbage parameters render a cleaned-up view or a 404", () =
   for (const [path, load] of ID_PAGES) {
     test(path, async () => {
       const page = (await load()).default as Page;
+      const realIds = [...VALID.id!, ...VALID.runId!, ...VALID.trade!];
       await fc.assert(
-        fc.asyncProperty(garbage, garbageFields(["version"]), async (id, params) =>
+        fc.asyncProperty(fc.oneof(garbage, fc.constantFrom(...realIds)), garbageFields(["version"], VALID), async (id, params) =>
           renders(page, { params: Promise.resolve({ id }), searchParams: Promise.resolve(params) }),
         ),
         { numRuns: RUNS },
@@ -289,6 +409,45 @@ describe("route handlers with garbage answer below 500", () => {
       fc.asyncProperty(garbage, async (id) => {
         const response = await GET(new Request(`http://app.test/runs/x/progress`), { params: Promise.resolve({ id }) });
         expect([200, 404]).toContain(response.status);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  const csvRoutes: [string, () => Promise<{ GET: (request: NextRequest) => Promise<Response> }>][] = [
+    ["/drift/export", () => import("@/app/(app)/drift/export/route")],
+    ["/tax-lots/export", () => import("@/app/(app)/tax-lots/export/route")],
+    ["/tax-lots/inventory-export", () => import("@/app/(app)/tax-lots/inventory-export/route")],
+    ["/what-if/export", () => import("@/app/(app)/what-if/export/route")],
+  ];
+  for (const [path, load] of csvRoutes) {
+    test(path, async () => {
+      const { GET } = await load();
+      await fc.assert(
+        fc.asyncProperty(garbageFields(ROUTE_PARAMS[path]!, VALID), async (params) => {
+          const response = await GET(new NextRequest(`http://app.test${path}?${toQuery(params)}`));
+          expect(response.status).toBeLessThan(500);
+          await response.text();
+        }),
+        { numRuns: RUNS },
+      );
+    });
+  }
+
+  test("/api/health and /api/metrics with garbage parameters and credentials", async () => {
+    const { GET: health } = await import("@/app/api/health/route");
+    const { GET: metrics } = await import("@/app/api/metrics/route");
+    await fc.assert(
+      fc.asyncProperty(garbageFields(["version", "format"]), garbage, async (params, credential) => {
+        const healthResponse = await health();
+        expect([200, 503]).toContain(healthResponse.status);
+        await healthResponse.text();
+        const headers = new Headers();
+        const authorization = `Bearer ${credential}`.replace(/[^\t\x20-\x7e\x80-\xff]/g, "");
+        if (credential !== "") headers.set("authorization", authorization);
+        const response = await metrics(new Request(`http://app.test/api/metrics?${toQuery(params)}`, { headers }));
+        expect([200, 401]).toContain(response.status);
+        await response.text();
       }),
       { numRuns: RUNS },
     );

@@ -8,16 +8,17 @@ import { acceptCause, undoCauseDecision } from "@/db/review/cause-decisions";
 import { UserFacingError, authorizedAction } from "@/lib/auth/action";
 import { isAcceptableCause } from "@/lib/compute/discrepancy-causes";
 import { ReviewRefusedError } from "@/lib/review/errors";
+import { boundedInt, MAX_ID, MAX_VERSION } from "@/lib/table/url-state";
 
 const reason = z.string().trim().min(3, "Say why, in a few words").max(2000, "At most 2,000 characters");
 
 const acceptCauseSchema = z.object({
-  version: z.coerce.number().int().positive(),
+  version: boundedInt(MAX_VERSION, "Choose a version."),
   cause: z.string().refine(isAcceptableCause, "Choose a cause that explains the difference"),
   reason,
 });
 
-const undoCauseSchema = z.object({ decisionId: z.coerce.number().int().positive(), reason });
+const undoCauseSchema = z.object({ decisionId: boundedInt(MAX_ID, "Choose a decision."), reason });
 
 async function refusalsAsMessages<T>(work: () => Promise<T>): Promise<T> {
   try {

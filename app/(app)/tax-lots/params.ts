@@ -1,10 +1,11 @@
 // The tax lots page's URL: ?version=N&year=YYYY&month=YYYY-MM-DD (month end of the open-lots view).
 import { z } from "zod";
+import { filterFields } from "@/lib/table/url-state";
 
 export const taxLotsSearch = z.object({
-  version: z.coerce.number().int().positive().optional().catch(undefined),
-  year: z.coerce.number().int().min(1970).max(9999).optional().catch(undefined),
-  month: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
+  version: filterFields.version,
+  year: z.string().regex(/^\d{4}$/).transform(Number).pipe(z.number().min(1970).max(9999)).optional().catch(undefined),
+  month: filterFields.day,
 });
 
 export function parseTaxLots(params: Record<string, string | string[] | undefined>) {

@@ -1,14 +1,15 @@
 // The what-if page's URL: ?fifo=1&lifo=2&hifo=3&symbol=BTC-USD (every part optional).
 import { z } from "zod";
 import type { LotMethod } from "@/lib/fifo";
+import { filterFields, versionParam } from "@/lib/table/url-state";
 
-const version = z.coerce.number().int().positive().optional().catch(undefined);
+const version = z.unknown().transform(versionParam).optional();
 
 export const whatIfSearch = z.object({
   fifo: version,
   lifo: version,
   hifo: version,
-  symbol: z.string().trim().min(1).max(64).optional().catch(undefined),
+  symbol: filterFields.symbol,
 });
 
 export function parseWhatIf(params: Record<string, string | string[] | undefined>) {
