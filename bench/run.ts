@@ -179,6 +179,7 @@ async function main() {
     const fullAgain = await timed("full recompute (same data)", () =>
       computeAllocations(db, { version: 1, symbols: null, mode: "full", startedBy: "bench" }),
     );
+    const [refresh] = await db.query<{ steps: Record<string, number> }>("SELECT steps FROM dash_refresh_state WHERE allocation_version = 1");
     const pages = await benchPages(db, 1);
     const hifo = await benchHifo(db, 1, 2);
 
@@ -203,6 +204,7 @@ async function main() {
     row("  phases (ms)", JSON.stringify(incremental.value.timings));
     row("full run on the same data", secs(fullAgain.ms));
     row("  phases (ms)", JSON.stringify(fullAgain.value.timings));
+    row("  read-model steps (ms)", JSON.stringify(refresh?.steps ?? {}));
     row("  ratio (same data) / floor, / sql peer", `${(fullAgain.ms / floorMs).toFixed(2)}x, ${(fullAgain.ms / peer.ms).toFixed(2)}x`);
     row("ratio incremental / full", `${(incremental.ms / fullAgain.ms).toFixed(3)}x  (goal: at most 0.05x)`);
     console.log("\nDashboard data loading at this size (goal: under 150 ms each)");
