@@ -68,6 +68,8 @@ export async function benchPages(db: SqlClient, version: number): Promise<{ page
     await deepCase("/trades", (p) => tradesPageData(db, p), "order_time.desc"),
     await deepCase("/unmatched", (p) => unmatchedPageData(db, p), "unmatched_notional_usd.desc"),
     await deepCase("/discrepancies", (p) => discrepanciesPageData(db, p), "abs_difference.desc"),
+    // Ascending puts NULL keys last: the seek adds `OR key IS NULL`.
+    await deepCase("/discrepancies", (p) => discrepanciesPageData(db, p), "trade_time.asc"),
     await deepCase("/pnl", (p) => pnlPageData(db, p), "abs_difference.desc"),
   );
   const [oldRun] = await db.query<{ id: number | null }>("SELECT min(id) + 25 AS id FROM fifo_computation_log");
