@@ -6,6 +6,7 @@ import {
   allocationsPageData, comparePageData, discrepanciesPageData, overviewPageData, pnlPageData, tradePageData,
   tradesPageData, unmatchedPageData,
 } from "@/db/queries/dashboard-pages";
+import { listRuns } from "@/db/queries/runs";
 import { ensureReadModels } from "@/db/read-models";
 import { listReviewGroups } from "@/db/review/groups";
 import { listReviewItems, reviewCounts, reviewSymbols, reviewVersions } from "@/db/review/queue";
@@ -25,6 +26,22 @@ export async function benchPages(db: SqlClient, version: number): Promise<{ page
     [version],
   );
   const symbol = sample?.symbol ?? undefined;
+  // Deep pages as Next/Previous reach them: the table's last rows come first in the other
+  // direction, so Previous from the very last row (its cursor read there, untimed) is the deepest
+  // keyset page.
+  const deepCursor = async (load: (params: Record<string, string>) => Promise<{ page: { cursors?: { previous: string } } }>, sort: string) => {
+    const [column, dir] = sort.split(".");
+    const tail = await load({ version: v, sort: `${column}.${dir === "asc" ? "desc" : "asc"}`, size: "25" });
+    return tail.page.cursors?.previous;
+  };
+  const deepCase = async (
+    page: string,
+    load: (params: Record<string, string>) => Promise<{ page: { cursors?: { previous: string } } }>,
+    sort: string,
+  ): Promise<[string, () => Promise<unknown>]> => {
+    const before = await deepCursor(load, sort);
+    return [`${page}?sort=${sort}&before=<last row> (keyset)`, () => load({ version: v, sort, page: "20000", ...(before ? { before } : {}) })];
+  };
   const from = sample?.day ?? undefined;
   const cases: [string, () => Promise<unknown>][] = [
     ["/ (overview)", () => overviewPageData(db)],
@@ -46,6 +63,17 @@ export async function benchPages(db: SqlClient, version: number): Promise<{ page
     ["/compare?against=snapshot", () => comparePageData(db, { version: v, against: "snapshot" })],
     ["/compare?symbol&bucket=day", () => comparePageData(db, { version: v, symbol, bucket: "day" })],
   ];
+  cases.push(
+    await deepCase("/allocations", (p) => allocationsPageData(db, p), "sell_time.desc"),
+    await deepCase("/trades", (p) => tradesPageData(db, p), "order_time.desc"),
+    await deepCase("/unmatched", (p) => unmatchedPageData(db, p), "unmatched_notional_usd.desc"),
+    await deepCase("/discrepancies", (p) => discrepanciesPageData(db, p), "abs_difference.desc"),
+    // Ascending puts NULL keys last: the seek adds `OR key IS NULL`.
+    await deepCase("/discrepancies", (p) => discrepanciesPageData(db, p), "trade_time.asc"),
+    await deepCase("/pnl", (p) => pnlPageData(db, p), "abs_difference.desc"),
+  );
+  const [oldRun] = await db.query<{ id: number | null }>("SELECT min(id) + 25 AS id FROM fifo_computation_log");
+  cases.push(["/runs?after=<oldest runs> (keyset)", () => listRuns(db, { pageSize: 25, page: 2, after: oldRun?.id ?? 1 })]);
   // The review pages (app/(app)/review/page.tsx, review/groups/page.tsx): versions, then the page's reads.
   const reviewPage = async (params: Record<string, string>) => {
     const versions = await reviewVersions(db);

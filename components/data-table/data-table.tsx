@@ -185,8 +185,7 @@ export function DataTable(props: DataTableProps) {
   };
 
   const exportQuery = new URLSearchParams(searchParams.toString());
-  exportQuery.delete("page");
-  exportQuery.delete("size");
+  for (const key of ["page", "size", "after", "before"]) exportQuery.delete(key);
   exportQuery.set("sort", `${sort.column}.${sort.dir}`);
   for (const [k, v] of Object.entries(props.exportParams ?? {})) if (!exportQuery.get(k)) exportQuery.set(k, v);
 

@@ -33,7 +33,14 @@ export function TablePageHeader(props: { title: string; description: ReactNode; 
 export function pagedTableProps(data: {
   context: VersionContext;
   state: { sort: { column: string; dir: "asc" | "desc" }; filters: object };
-  page: { rows: readonly object[]; page: number; size: number; hasMore: boolean; total: { count: number; exact: boolean } };
+  page: {
+    rows: readonly object[];
+    page: number;
+    size: number;
+    hasMore: boolean;
+    total: { count: number; exact: boolean };
+    cursors?: { next: string; previous: string };
+  };
 }) {
   return {
     rows: data.page.rows as unknown as Record<string, unknown>[],
@@ -44,5 +51,6 @@ export function pagedTableProps(data: {
     total: data.page.total,
     version: data.context.version,
     filterValues: data.state.filters as Record<string, unknown>,
+    cursors: data.page.cursors,
   };
 }

@@ -36,11 +36,11 @@ export const allocationsSource: TableSource<AllocationFilters, Sort> = {
     return out;
   },
   sorts: {
-    sell_time: { sql: "a.sell_time" },
-    pnl_usd: { sql: "a.pnl_usd" },
-    sell_trade_id: { sql: "a.sell_trade_id" },
+    sell_time: { sql: "a.sell_time", type: "timestamptz" },
+    pnl_usd: { sql: "a.pnl_usd", type: "numeric" },
+    sell_trade_id: { sql: "a.sell_trade_id", type: "bigint" },
   },
-  tieBreak: "a.sell_trade_id, a.buy_trade_id",
+  tieBreak: [{ sql: "a.sell_trade_id", type: "bigint" }, { sql: "a.buy_trade_id", type: "bigint" }],
   pageColumns: `a.sell_trade_id AS "sellTradeId", a.buy_trade_id AS "buyTradeId", a.symbol,
     a.allocated_size AS "allocatedSize", a.buy_price AS "buyPrice", a.sell_price AS "sellPrice",
     a.buy_fee_usd AS "buyFeeUsd", a.sell_fee_usd AS "sellFeeUsd", a.pnl_usd AS "pnlUsd",

@@ -37,11 +37,11 @@ export const discrepanciesSource: TableSource<DiscrepancyFilters, Sort> = {
     return out;
   },
   sorts: {
-    abs_difference: { sql: "d.abs_difference" },
-    trade_time: { sql: "d.trade_time" },
-    trade_id: { sql: "d.trade_id" },
+    abs_difference: { sql: "d.abs_difference", type: "numeric" },
+    trade_time: { sql: "d.trade_time", type: "timestamptz" },
+    trade_id: { sql: "d.trade_id", type: "bigint" },
   },
-  tieBreak: "d.id",
+  tieBreak: [{ sql: "d.id", type: "bigint" }],
   pageColumns: `d.id, d.discrepancy_type AS "discrepancyType", d.symbol, d.trade_id AS "tradeId",
     d.related_trade_id AS "relatedTradeId", d.trade_time AS "tradeTime", d.expected, d.actual, d.difference, d.details, c.cause`,
   // Without a date filter the count is pre-aggregated per symbol and type (and cause).

@@ -1,6 +1,7 @@
 // Builds parameterized SQL for the dashboard's tables. The same builder serves two callers:
 // ordinary queries ($1, $2 ... placeholders) and COPY exports, where PostgreSQL accepts no
 // parameters, so each value is read from a temporary table instead (see copy-export.ts).
+import type { KeyType } from "@/lib/table/keyset";
 
 export type ParamStyle = "placeholders" | "temp-table";
 
@@ -23,14 +24,13 @@ export class SqlParams {
  */
 export interface SortSpec {
   sql: string;
+  /** Its SQL type: what a keyset cursor's value for it must parse as. */
+  type: KeyType;
 }
 
-export function orderBy(spec: SortSpec, dir: "asc" | "desc", tieBreak: string): string {
+export function orderBy(keys: readonly SortSpec[], dir: "asc" | "desc"): string {
   const d = dir.toUpperCase();
-  return `ORDER BY ${spec.sql} ${d}, ${tieBreak
-    .split(",")
-    .map((c) => `${c.trim()} ${d}`)
-    .join(", ")}`;
+  return `ORDER BY ${keys.map((k) => `${k.sql} ${d}`).join(", ")}`;
 }
 
 /** Rows of one page and whether more follow (the query fetches size + 1 rows). */
@@ -41,6 +41,8 @@ export interface Page<R> {
   hasMore: boolean;
   /** Exact when cheap (pre-aggregated); otherwise counted up to a cap and marked inexact. */
   total: { count: number; exact: boolean };
+  /** Keyset cursors of the last row (Next) and the first row (Previous); absent on an empty page. */
+  cursors?: { next: string; previous: string };
 }
 
 export const COUNT_CAP = 10_000;

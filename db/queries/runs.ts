@@ -18,6 +18,9 @@ export interface RunListFilter {
   version?: number;
   page?: number;
   pageSize?: number;
+  /** Keyset: the runs older than this id (Older), or newer than this one (Newer), instead of OFFSET. */
+  after?: number;
+  before?: number;
 }
 
 const LIST_COLUMNS = `id, allocation_version, symbols, mode, status, started_by, created_at, started_at, finished_at,
@@ -25,8 +28,14 @@ const LIST_COLUMNS = `id, allocation_version, symbols, mode, status, started_by,
   review_items_closed, jsonb_array_length(errors)::int AS error_count, errors -> 0 ->> 'message' AS first_error,
   cancel_requested`;
 
-/** The run history, newest first, one page at a time. */
-export async function listRuns(db: SqlClient, filter: RunListFilter = {}): Promise<{ rows: RunListRow[]; total: number }> {
+/**
+ * The run history, newest first, one page at a time: after/before a run id by keyset, else by page
+ * number. Newer that reaches the start shows the first page (and says so in `page`).
+ */
+export async function listRuns(
+  db: SqlClient,
+  filter: RunListFilter = {},
+): Promise<{ rows: RunListRow[]; total: number; page: number }> {
   const pageSize = Math.min(Math.max(filter.pageSize ?? 25, 1), 200);
   const page = Math.max(filter.page ?? 1, 1);
   const where: string[] = [];
@@ -39,14 +48,25 @@ export async function listRuns(db: SqlClient, filter: RunListFilter = {}): Promi
     params.push(filter.version);
     where.push(`allocation_version = $${params.length}`);
   }
-  const whereSql = where.length ? `WHERE ${where.join(" AND ")}` : "";
-  const [count] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM fifo_computation_log ${whereSql}`, params);
-  const rows = await db.query<RunListRow>(
-    `SELECT ${LIST_COLUMNS} FROM fifo_computation_log ${whereSql}
-     ORDER BY id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-    [...params, pageSize, (page - 1) * pageSize],
-  );
-  return { rows, total: count?.n ?? 0 };
+  const whereOf = (extra: string[]) => (where.length + extra.length ? `WHERE ${[...where, ...extra].join(" AND ")}` : "");
+  const [count] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM fifo_computation_log ${whereOf([])}`, params);
+  const total = count?.n ?? 0;
+  const read = (seek: string[], order: "ASC" | "DESC", offset: number, extra: unknown[]) =>
+    db.query<RunListRow>(
+      `SELECT ${LIST_COLUMNS} FROM fifo_computation_log ${whereOf(seek)}
+       ORDER BY id ${order} LIMIT ${pageSize}${offset > 0 ? ` OFFSET ${offset}` : ""}`,
+      [...params, ...extra],
+    );
+  if (filter.after !== undefined) {
+    const rows = await read([`id < $${params.length + 1}::bigint`], "DESC", 0, [filter.after]);
+    return { rows, total, page };
+  }
+  if (filter.before !== undefined) {
+    const rows = await read([`id > $${params.length + 1}::bigint`], "ASC", 0, [filter.before]);
+    if (rows.length === pageSize && page > 1) return { rows: rows.reverse(), total, page };
+    return { rows: await read([], "DESC", 0, []), total, page: 1 };
+  }
+  return { rows: await read([], "DESC", (page - 1) * pageSize, []), total, page };
 }
 
 /** Runs waiting or executing, oldest first (the overview banner and the start form show them). */

@@ -57,8 +57,8 @@ export const tradesSource: TableSource<TradeFilters, Sort> = {
     if (f.source) out.push(`t.source = ${p.add(f.source)}::text`);
     return out;
   },
-  sorts: { order_time: { sql: "t.order_time" }, id: { sql: "t.id" } },
-  tieBreak: "t.id",
+  sorts: { order_time: { sql: "t.order_time", type: "timestamptz" }, id: { sql: "t.id", type: "bigint" } },
+  tieBreak: [{ sql: "t.id", type: "bigint" }],
   pageColumns(p, f) {
     const r = resultColumns(p, f.version);
     return `t.id, t.symbol, t.side, t.size, t.price, t.fee_usd AS "feeUsd", t.order_time AS "orderTime", t.status,

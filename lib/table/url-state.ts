@@ -3,11 +3,14 @@
 // columns and filters once (defineTable); the page parses searchParams with it on the server, and
 // DataTable writes the same keys from the browser. Bad values fall back to defaults, never throw.
 import { z } from "zod";
+import { cursorParam, type Cursor } from "./keyset";
 
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
 export const DEFAULT_PAGE_SIZE = 50;
 /** Pages beyond this would need OFFSETs too large to stay fast; sort the other way instead. */
 export const MAX_PAGE = 20_000;
+/** With a keyset cursor the page number is only a label, so it may go further. */
+export const MAX_CURSOR_PAGE = 100_000_000;
 
 export type SortDir = "asc" | "desc";
 export type SearchParams = Record<string, string | string[] | undefined>;
@@ -71,7 +74,10 @@ export interface TableDefinition<C extends string, F extends z.ZodRawShape> {
 }
 
 export interface TableState<C extends string, F> {
+  /** Shown page number; with a cursor only a label (the cursor decides which rows). */
   page: number;
+  /** Keyset position sent by Next/Previous; absent on a plain (shared) page link. */
+  cursor?: Cursor;
   size: number;
   sort: { column: C; dir: SortDir };
   filters: F;
@@ -112,7 +118,11 @@ export function defineTable<const C extends string, F extends z.ZodRawShape>(
     definition,
     parse(params) {
       const raw = toRecord(params);
-      const page = z.coerce.number().int().min(1).max(MAX_PAGE).catch(1).parse(raw.page ?? 1);
+      const after = cursorParam.parse(raw.after);
+      const before = after ? undefined : cursorParam.parse(raw.before);
+      const cursor: Cursor | undefined = after ? { after } : before ? { before } : undefined;
+      const maxPage = cursor ? MAX_CURSOR_PAGE : MAX_PAGE;
+      const page = z.coerce.number().int().min(1).max(maxPage).catch(1).parse(raw.page ?? 1);
       const size = z.coerce
         .number()
         .int()
@@ -130,7 +140,7 @@ export function defineTable<const C extends string, F extends z.ZodRawShape>(
         }
       }
       const filters = filterSchema.parse(raw) as z.infer<z.ZodObject<F>>;
-      return { page, size, sort, filters };
+      return { page, size, sort, filters, ...(cursor ? { cursor } : {}) };
     },
   };
 }

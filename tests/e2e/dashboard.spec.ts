@@ -90,6 +90,20 @@ test("sorting and filtering live in the URL, and Back restores the previous view
   await expect(page.getByTestId("row-range")).toContainText("Rows 26–");
   const second = await columnTexts(page, table, "sellTradeId");
   expect(Number(second[0]!.slice(1))).toBeGreaterThanOrEqual(Number(first.at(-1)!.slice(1)));
+
+  // Next and Previous seek by keyset (a cursor in the URL); a plain page number gives the same rows.
+  expect(page.url()).toContain("after=");
+  const rowKeys = () => page.getByTestId(table).locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-row-key")));
+  const secondKeys = await rowKeys();
+  await page.getByTestId("next-page").click();
+  await expect(page).toHaveURL(/page=3/);
+  await expect(page.getByTestId("row-range")).toContainText("Rows 51–");
+  await page.getByTestId(table).getByRole("button", { name: "Previous" }).click();
+  await expect(page).toHaveURL(/page=2.*before=|before=.*page=2/);
+  await expect.poll(rowKeys).toEqual(secondKeys);
+  await page.goto("/allocations?sort=sell_trade_id.asc&size=25&page=2");
+  await tableReady(page, table);
+  expect(await rowKeys()).toEqual(secondKeys);
 });
 
 test("CSV export downloads exactly the filtered rows", async ({ page }) => {

@@ -13,32 +13,40 @@ import { listVersionSummaries, nextVersionNumber } from "@/db/queries/version-ad
 import { getCurrentVersion } from "@/db/queries/versions";
 import { requireUser } from "@/lib/auth/guard";
 import { roleAtLeast } from "@/lib/auth/roles";
-import { MAX_PAGE, versionParam } from "@/lib/table/url-state";
+import { idParam, MAX_CURSOR_PAGE, MAX_PAGE, versionParam } from "@/lib/table/url-state";
 
 export const metadata: Metadata = { title: "Runs" };
 export const dynamic = "force-dynamic";
 
 const PAGE_SIZE = 25;
 const searchSchema = z.object({
-  page: z.coerce.number().int().min(1).max(MAX_PAGE).catch(1),
+  page: z.coerce.number().int().min(1).max(MAX_CURSOR_PAGE).catch(1),
+  after: z.unknown().transform(idParam).optional(),
+  before: z.unknown().transform(idParam).optional(),
   status: z.enum(RUN_STATUSES).optional().catch(undefined),
   version: z.unknown().transform(versionParam).optional(),
 });
 
 export default async function RunsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser("viewer", { next: "/runs" });
-  const filter = searchSchema.parse(await searchParams);
+  const parsed = searchSchema.parse(await searchParams);
+  // A page number alone is read by OFFSET, so it stays bounded; with a cursor it is only a label.
+  const keyset = parsed.after !== undefined || parsed.before !== undefined;
+  const filter = keyset || parsed.page <= MAX_PAGE ? parsed : { ...parsed, page: 1 };
   const db = await getDb();
   const isAdmin = roleAtLeast(user.role, "admin");
-  const { rows, total } = await listRuns(db, { ...filter, pageSize: PAGE_SIZE });
+  const { rows, total, page } = await listRuns(db, { ...filter, pageSize: PAGE_SIZE });
   const paused = await isQueuePaused(db);
   const startForm = isAdmin ? await startFormProps() : null;
 
-  const href = (page: number) => {
+  // Older/Newer seek from the last/first run shown (keyset); page 1 needs no cursor.
+  const href = (target: number) => {
     const q = new URLSearchParams();
     if (filter.status) q.set("status", filter.status);
     if (filter.version) q.set("version", String(filter.version));
-    if (page > 1) q.set("page", String(page));
+    if (target > 1) q.set("page", String(target));
+    if (target > 1 && rows.length && target === page + 1) q.set("after", String(rows[rows.length - 1]!.id));
+    if (target > 1 && rows.length && target === page - 1) q.set("before", String(rows[0]!.id));
     const text = q.toString();
     return text ? `/runs?${text}` : "/runs";
   };
@@ -79,7 +87,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
           <StatusFilter current={filter.status} version={filter.version} />
         </div>
         <RunsTable rows={rows} showErrorDetails={isAdmin} />
-        <Pager page={filter.page} pageSize={PAGE_SIZE} total={total} href={href} />
+        <Pager page={page} pageSize={PAGE_SIZE} total={total} href={href} />
       </section>
     </main>
   );
