@@ -6,7 +6,7 @@ import { useActionState, useState } from "react";
 import { setCurrentVersion, validateVersion } from "@/app/(app)/versions/actions";
 import type { ChecklistItem } from "@/lib/cutover/checklist";
 import { OVERRIDE_REASON_MIN_LENGTH } from "@/lib/cutover/checklist";
-import { FieldError, Outcome } from "./form-parts";
+import { FieldError, FormMessage } from "@/components/review/action-form";
 
 export interface CutoverChecklistProps {
   version: number;
@@ -42,7 +42,7 @@ export function CutoverChecklist({ version, items, isAdmin, isCurrent }: Cutover
             <button type="submit" className="btn" disabled={validating} data-testid="run-validation">
               {validating ? "Validating…" : `Validate version ${version}`}
             </button>
-            <Outcome state={validateState} testId="validation" />
+            <FormMessage state={validateState} testId="validation" />
           </form>
 
           <form action={makeAction} className="stack" data-testid="make-current-form">
@@ -74,7 +74,7 @@ export function CutoverChecklist({ version, items, isAdmin, isCurrent }: Cutover
                 {isCurrent ? `Version ${version} is current` : making ? "Switching…" : `Make version ${version} current`}
               </button>
             </div>
-            <Outcome state={makeState} testId="make-current" />
+            <FormMessage state={makeState} testId="make-current" />
           </form>
         </>
       ) : null}

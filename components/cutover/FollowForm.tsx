@@ -2,7 +2,7 @@
 // Admin: turn following the bot on or off for a version, with the check interval in seconds.
 import { useActionState } from "react";
 import { setFollow } from "@/app/(app)/versions/actions";
-import { FieldError, Outcome } from "./form-parts";
+import { FieldError, FormMessage } from "@/components/review/action-form";
 
 export function FollowForm({ version, enabled, intervalSeconds }: { version: number; enabled: boolean; intervalSeconds: number }) {
   const [state, formAction, pending] = useActionState(setFollow, null);
@@ -20,7 +20,7 @@ export function FollowForm({ version, enabled, intervalSeconds }: { version: num
       <button type="submit" className="btn btn-small" disabled={pending} data-testid={`follow-toggle-${version}`}>
         {enabled ? "Stop following" : "Follow the bot"}
       </button>
-      <Outcome state={state} testId={`follow-${version}`} />
+      <FormMessage state={state} testId={`follow-${version}`} />
     </form>
   );
 }

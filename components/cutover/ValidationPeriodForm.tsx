@@ -2,7 +2,7 @@
 // Admin: the validation period (UTC days) the drift page and the cutover checklist use.
 import { useActionState } from "react";
 import { setValidationPeriod } from "@/app/(app)/versions/actions";
-import { FieldError, Outcome } from "./form-parts";
+import { FieldError, FormMessage } from "@/components/review/action-form";
 
 export function ValidationPeriodForm({ version, from, to }: { version: number; from: string; to: string }) {
   const [state, formAction, pending] = useActionState(setValidationPeriod, null);
@@ -22,7 +22,7 @@ export function ValidationPeriodForm({ version, from, to }: { version: number; f
       <button type="submit" className="btn" disabled={pending}>
         {pending ? "Saving…" : "Set validation period"}
       </button>
-      <Outcome state={state} testId="validation-period" />
+      <FormMessage state={state} testId="validation-period" />
     </form>
   );
 }

@@ -1,5 +1,5 @@
 "use client";
-// Pieces every review form shares: the form-level message, errors beside fields, and the values
+// Pieces every action form shares (review, cutover): the form-level message, errors beside fields, and the values
 // the user typed (the action echoes them back on failure, React resets uncontrolled fields).
 import type { ActionResult } from "@/lib/auth/action";
 
