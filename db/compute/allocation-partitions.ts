@@ -116,11 +116,14 @@ export async function replaceVersionAllocations(
 ): Promise<number> {
   if (!Number.isSafeInteger(runId) || runId < 1) throw new Error(`invalid run id ${runId}`);
   const table = `fifo_allocations_load_r${runId}`;
+  // Before anything reads the parent: CREATE TABLE ... LIKE takes a share lock on it, and taking
+  // this lock after that is an upgrade two swapping runs deadlock on (each holds the share lock the
+  // other's DETACH waits for). Concurrent full runs of other versions load one after the other.
+  await lockParent(tx);
   await createLoadTable(tx, table, version);
   const written = await load(table);
   onLoaded?.();
   await buildIndexesLike(tx, table);
-  await lockParent(tx);
   await tx.query(`DELETE FROM ${DEFAULT_PARTITION} WHERE allocation_version = $1`, [version]);
   await swapIn(tx, table, version);
   return written;

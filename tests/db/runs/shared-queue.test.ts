@@ -69,11 +69,11 @@ describe.runIf(usingRealServer)("two server processes, one queue", () => {
       { timeout: 120_000, interval: 250 },
     );
 
-    const runs = await t.db.query<{ id: number; status: string; allocation_version: number }>(
-      "SELECT id, status, allocation_version FROM fifo_computation_log ORDER BY id",
+    const runs = await t.db.query<{ id: number; status: string; allocation_version: number; errors: unknown }>(
+      "SELECT id, status, allocation_version, errors FROM fifo_computation_log ORDER BY id",
     );
     expect(runs.map((r) => r.id).sort()).toEqual([...queued].sort());
-    for (const run of runs) expect(["succeeded", "cancelled"], `run #${run.id}`).toContain(run.status);
+    for (const run of runs) expect(["succeeded", "cancelled"], `run #${run.id}: ${JSON.stringify(run.errors)}`).toContain(run.status);
     // A cancel flagged after a run's last checkpoint may lose the race to its commit: either end is clean.
     expect(runs.filter((r) => r.status === "cancelled").length).toBeLessThanOrEqual(cancelled.length);
     // No run executed twice, across both processes.
