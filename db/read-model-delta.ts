@@ -5,7 +5,7 @@
 // a plain sum of new rows (the old system's PnL per symbol and day, over-allocated buys, the top
 // differences) are recomputed for those keys only. tests/db/queries/read-model-refresh.test.ts
 // checks the result equals a full rebuild.
-import { bucketSql, LARGEST_KEPT } from "./read-models";
+import { bucketSql, discrepancyFindingsCte, LARGEST_KEPT } from "./read-models";
 import type { SqlClient } from "./sql-client";
 
 export interface ResumedSymbol {
@@ -251,31 +251,7 @@ async function updateDiscrepancies(tx: SqlClient, version: number) {
        SELECT a.buy_trade_id, a.symbol, sum(a.allocated_size) AS allocated
        FROM fifo_allocations a WHERE a.allocation_version = $1 AND a.buy_trade_id IN (SELECT buy_trade_id FROM buys)
        GROUP BY a.buy_trade_id, a.symbol
-     ), found AS (
-       SELECT 'sell_size_mismatch'::text AS discrepancy_type, symbol, id AS trade_id, NULL::bigint AS related_trade_id,
-         size AS expected, allocated + unmatched AS actual, allocated + unmatched - size AS difference,
-         'allocated ' || allocated || ' + unmatched ' || unmatched || ' <> sell size ' || size AS details, order_time
-       FROM sell_totals WHERE allocated + unmatched <> size
-       UNION ALL
-       SELECT 'buy_overallocated', b.symbol, b.buy_trade_id, NULL, t.size, b.allocated, b.allocated - t.size,
-         'allocated ' || b.allocated || ' > buy size ' || t.size, t.order_time
-       FROM buy_totals b JOIN fifo_trades t ON t.id = b.buy_trade_id
-       WHERE b.allocated > t.size
-       UNION ALL
-       SELECT 'buy_not_before_sell', a.symbol, a.sell_trade_id, a.buy_trade_id, NULL, NULL, NULL,
-         'buy ' || a.buy_trade_id || ' at ' || b.order_time || ' does not come before sell ' || a.sell_trade_id || ' at ' || s.order_time,
-         s.order_time
-       FROM dash_new_allocations a
-       JOIN fifo_trades b ON b.id = a.buy_trade_id
-       JOIN trade_records s ON s.id = a.sell_trade_id
-       WHERE (b.order_time, b.id) >= (s.order_time, s.id)
-       UNION ALL
-       SELECT 'pnl_difference', symbol, id, NULL, old_pnl_usd, new_pnl_usd, new_pnl_usd - old_pnl_usd,
-         'old pnl_usd ' || old_pnl_usd || ', new ' || new_pnl_usd, order_time
-       FROM sell_totals
-       WHERE old_pnl_usd IS NOT NULL AND abs(new_pnl_usd - old_pnl_usd) > coalesce(
-         (SELECT value::numeric FROM fifo_settings WHERE key = 'pnl_discrepancy_threshold_usd'), 0)
-     ), added AS (
+     ), ${discrepancyFindingsCte({ from: "dash_new_allocations", where: null })}, added AS (
        INSERT INTO dash_discrepancies (allocation_version, discrepancy_type, symbol, trade_id, related_trade_id,
          expected, actual, difference, abs_difference, details, trade_time)
        SELECT $1::int, discrepancy_type, symbol, trade_id, related_trade_id, expected, actual, difference, abs(difference),

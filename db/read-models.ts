@@ -374,8 +374,8 @@ async function buildVersionDiff(tx: SqlClient, a: number, b: number, symbols: st
 }
 
 async function buildDiscrepancies(tx: SqlClient, version: number, symbols: string[] | null) {
-  // The four branches of v_allocation_discrepancies, set-based for one version (the view runs
-  // correlated subqueries per sell); the per-sell totals come from dash_sell_pnl (covered sells).
+  // Set-based for one version (the view runs correlated subqueries per sell); the per-sell totals
+  // come from dash_sell_pnl (covered sells).
   // tests/db/queries/dashboard-queries.test.ts checks that both agree.
   await tx.query(
     `INSERT INTO dash_discrepancies (allocation_version, discrepancy_type, symbol, trade_id, related_trade_id,
@@ -387,7 +387,30 @@ async function buildDiscrepancies(tx: SqlClient, version: number, symbols: strin
      ), buy_totals AS (
        SELECT buy_trade_id, symbol, sum(allocated_size) AS allocated
        FROM fifo_allocations WHERE allocation_version = $1 AND ${IN_SCOPE} GROUP BY buy_trade_id, symbol
-     ), found AS (
+     ), ${discrepancyFindingsCte({
+       from: "fifo_allocations",
+       where: "a.allocation_version = $1 AND ($2::text[] IS NULL OR a.symbol = ANY ($2::text[]))",
+     })}
+     SELECT $1::int, discrepancy_type, symbol, trade_id, related_trade_id, expected, actual, difference, abs(difference),
+       details, order_time
+     FROM found`,
+    [version, symbols],
+  );
+  await tx.query(
+    `INSERT INTO dash_discrepancy_counts (allocation_version, symbol, discrepancy_type, discrepancies)
+     SELECT $1::int, symbol, discrepancy_type, count(*) FROM dash_discrepancies
+     WHERE allocation_version = $1 AND ${IN_SCOPE} GROUP BY 2, 3`,
+    [version, symbols],
+  );
+}
+
+/**
+ * The `found` CTE of the discrepancy read model: the four branches of v_allocation_discrepancies
+ * over the `sell_totals` and `buy_totals` CTEs before it, and the allocations in `allocations`
+ * (a full rebuild reads the version's rows, an incremental update only the run's new ones).
+ */
+export function discrepancyFindingsCte(allocations: { from: string; where: string | null }): string {
+  return `found AS (
        SELECT 'sell_size_mismatch'::text AS discrepancy_type, symbol, id AS trade_id, NULL::bigint AS related_trade_id,
          size AS expected, allocated + unmatched AS actual, allocated + unmatched - size AS difference,
          'allocated ' || allocated || ' + unmatched ' || unmatched || ' <> sell size ' || size AS details, order_time
@@ -401,27 +424,15 @@ async function buildDiscrepancies(tx: SqlClient, version: number, symbols: strin
        SELECT 'buy_not_before_sell', a.symbol, a.sell_trade_id, a.buy_trade_id, NULL, NULL, NULL,
          'buy ' || a.buy_trade_id || ' at ' || b.order_time || ' does not come before sell ' || a.sell_trade_id || ' at ' || s.order_time,
          s.order_time
-       FROM fifo_allocations a
+       FROM ${allocations.from} a
        JOIN fifo_trades b ON b.id = a.buy_trade_id
        JOIN trade_records s ON s.id = a.sell_trade_id
-       WHERE a.allocation_version = $1 AND ($2::text[] IS NULL OR a.symbol = ANY ($2::text[]))
-         AND (b.order_time, b.id) >= (s.order_time, s.id)
+       WHERE ${allocations.where ? `${allocations.where} AND ` : ""}(b.order_time, b.id) >= (s.order_time, s.id)
        UNION ALL
        SELECT 'pnl_difference', symbol, id, NULL, old_pnl_usd, new_pnl_usd, new_pnl_usd - old_pnl_usd,
          'old pnl_usd ' || old_pnl_usd || ', new ' || new_pnl_usd, order_time
        FROM sell_totals
        WHERE old_pnl_usd IS NOT NULL AND abs(new_pnl_usd - old_pnl_usd) > coalesce(
          (SELECT value::numeric FROM fifo_settings WHERE key = 'pnl_discrepancy_threshold_usd'), 0)
-     )
-     SELECT $1::int, discrepancy_type, symbol, trade_id, related_trade_id, expected, actual, difference, abs(difference),
-       details, order_time
-     FROM found`,
-    [version, symbols],
-  );
-  await tx.query(
-    `INSERT INTO dash_discrepancy_counts (allocation_version, symbol, discrepancy_type, discrepancies)
-     SELECT $1::int, symbol, discrepancy_type, count(*) FROM dash_discrepancies
-     WHERE allocation_version = $1 AND ${IN_SCOPE} GROUP BY 2, 3`,
-    [version, symbols],
-  );
+     )`;
 }
