@@ -17,7 +17,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
-import pg from "pg";
+import { withAdminClient as withAdmin } from "@/db/postgres-admin";
 import { takeHistoricalSnapshotIfEmpty } from "@/db/historical-snapshot";
 import { migrate } from "@/db/migrations";
 import { createPostgresClient } from "@/db/postgres-client";
@@ -182,15 +182,6 @@ export function describeLoad(f: LoadFigures): string {
 
 // --- standalone ---------------------------------------------------------------------------------
 
-async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.end();
-  }
-}
 
 async function main() {
   const clients = Number(process.env.LOAD_CLIENTS ?? 50);

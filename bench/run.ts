@@ -19,6 +19,7 @@ import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
+import { withAdminClient } from "@/db/postgres-admin";
 import { from as copyFrom } from "pg-copy-streams";
 import { takeHistoricalSnapshotIfEmpty } from "@/db/historical-snapshot";
 import { migrate } from "@/db/migrations";
@@ -59,14 +60,8 @@ function sampleMemory() {
   };
 }
 
-async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
+function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  return withAdminClient(adminUrl, fn);
 }
 
 const TRADE_QUERY = `SELECT t.id, t.symbol, t.side, t.size, t.price, t.fee_usd, t.order_time, t.status, t.pnl_usd, t.parent_id

@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
+import { withAdminClient as withAdmin } from "@/db/postgres-admin";
 import { openDatabase } from "@/db/client";
 import { takeHistoricalSnapshotIfEmpty } from "@/db/historical-snapshot";
 import { migrate } from "@/db/migrations";
@@ -121,14 +121,5 @@ async function main() {
   });
 }
 
-async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.end();
-  }
-}
 
 void main();

@@ -12,6 +12,7 @@ import { versionMethod } from "@/db/compute/methods";
 import { versionExists } from "@/db/compute/validation";
 import { TAX_LOT_HEADER, taxReportRows } from "@/db/queries/tax-lots";
 import { csvLine } from "@/lib/table/csv";
+import { exitOnFailure } from "@/lib/cli/exit-on-failure";
 
 const USAGE = `Usage: npm run -s tax-report -- --version N --year YYYY > tax-lots.csv
        npm run tax-report -- --version N --year YYYY --out tax-lots.csv`;
@@ -74,12 +75,4 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  const code = (error as { code?: string }).code;
-  console.error(
-    code === "42P01"
-      ? "tax-report: the database is not migrated yet. Run `npm run db:migrate` first."
-      : `tax-report: ${(error as Error).message}`,
-  );
-  process.exit(code === "42P01" ? 4 : 1);
-});
+main().catch(exitOnFailure("tax-report"));

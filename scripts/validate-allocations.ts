@@ -10,6 +10,7 @@ import os from "node:os";
 import { lastSucceededRunId } from "@/db/queries/cutover";
 import { replayCheck, type Violation } from "@/lib/compute/replay-check";
 import { recordVersionValidation } from "@/lib/compute/validate-version";
+import { exitOnFailure } from "@/lib/cli/exit-on-failure";
 
 const USAGE = "Usage: npm run validate-allocations -- --version N [--max-print 50]";
 const INVARIANTS: Record<number, string> = {
@@ -89,12 +90,4 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  const code = (error as { code?: string }).code;
-  console.error(
-    code === "42P01"
-      ? "validate-allocations: the database is not migrated yet. Run `npm run db:migrate` first."
-      : `validate-allocations: ${(error as Error).message}`,
-  );
-  process.exit(code === "42P01" ? 4 : 1);
-});
+main().catch(exitOnFailure("validate-allocations"));

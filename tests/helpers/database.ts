@@ -1,7 +1,7 @@
 // A fresh, empty database for one test file: a new database on the PostgreSQL server named by
 // TEST_DATABASE_URL (created here, dropped afterwards), or an in-memory PGlite when it is unset.
 import { randomBytes } from "node:crypto";
-import pg from "pg";
+import { withAdminClient as withAdmin } from "@/db/postgres-admin";
 import { createPgliteClient } from "@/db/pglite-client";
 import { createPostgresClient } from "@/db/postgres-client";
 import type { SqlClient } from "@/db/sql-client";
@@ -56,12 +56,3 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
   return testDb;
 }
 
-async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.end();
-  }
-}
