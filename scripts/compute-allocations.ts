@@ -107,11 +107,16 @@ async function main() {
     process.exit(4);
   });
   const progress = createProgressLine();
-  let interrupted = false;
+  let interruptedAt = 0;
   const abort = new AbortController();
   process.on("SIGINT", () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
+    // One Ctrl-C can arrive twice (the terminal signals the whole process group, and a wrapper such
+    // as `npx tsx` relays it): only a second press, not an echo within 500 ms, quits at once.
+    if (interruptedAt) {
+      if (Date.now() - interruptedAt > 500) process.exit(130);
+      return;
+    }
+    interruptedAt = Date.now();
     console.error("\nCancelling (Ctrl-C again to quit at once)...");
     abort.abort();
   });

@@ -16,7 +16,7 @@ function holder(dir: string, holdMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "tests", "db", "fixtures", "lock-holder.ts"), dir, String(holdMs)],
+      ["--import", "tsx", path.join(root, "tests", "db", "fixtures", "lock-holder.ts"), dir, String(holdMs)],
       { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
     );
     let out = "";

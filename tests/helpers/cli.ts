@@ -18,7 +18,7 @@ export function runScript(
   const env: Record<string, string | undefined> = { ...process.env, ...options.env };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "scripts", script), ...args], {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", script), ...args], {
       cwd: root,
       env: env as NodeJS.ProcessEnv,
       stdio: ["pipe", "pipe", "pipe"],
@@ -43,8 +43,8 @@ export function startScript(script: string, args: string[], options: { env?: Rec
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "scripts", script), ...args],
-    // Its own process group: tsx runs the script in a child process, and kill -9 must reach it too.
+    ["--import", "tsx", path.join(root, "scripts", script), ...args],
+    // Its own process group: kill -9 must reach anything the script started too.
     { cwd: root, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   const output = { stdout: "", stderr: "" };

@@ -17,7 +17,7 @@ const processes: { child: ChildProcess; output: string[] }[] = [];
 function startServer(url: string) {
   const child = spawn(
     process.execPath,
-    [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "tests", "db", "fixtures", "runner-process.ts")],
+    ["--import", "tsx", path.join(root, "tests", "db", "fixtures", "runner-process.ts")],
     { cwd: root, env: { ...process.env, DATABASE_URL: url }, stdio: ["ignore", "pipe", "pipe"] },
   );
   const output: string[] = [];
