@@ -1,4 +1,4 @@
-// kill -9 of compute-allocations at random moments on a real server (before it connects, while it
+// kill -9 of compute-allocations at ten random moments on a real server (before it connects, while it
 // reads, while it writes, while it commits): the previous allocations stay identical (checksum), no
 // run is left blocking the version once its heartbeat is stale, and the next run succeeds.
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
@@ -32,10 +32,13 @@ beforeAll(async () => {
 afterAll(() => target?.drop());
 
 describe.runIf(usingRealServer)("kill -9 of the CLI", () => {
-  test("at four random moments: allocations untouched, nothing left blocking, the next run succeeds", async () => {
+  test("at ten random moments: allocations untouched, nothing left blocking, the next run succeeds", async () => {
+    const started = Date.now();
     expect((await compute()).code).toBe(0);
+    const lifetime = Date.now() - started; // the CLI's whole life: start-up, read, write, commit, exit
     const before = await target.use(checksum);
-    const moments = Array.from({ length: 4 }, () => Math.round(500 + Math.random() * 4000));
+    // One random moment in each tenth of that life, so every phase gets its kills.
+    const moments = Array.from({ length: 10 }, (_, i) => Math.round(((i + Math.random()) / 10) * lifetime));
     for (const ms of moments) {
       const run = startScript("compute-allocations.ts", ["--all-symbols", "--version", "1"], { env: target.env });
       await new Promise((r) => setTimeout(r, ms));
