@@ -5,7 +5,7 @@
 // a plain sum of new rows (the old system's PnL per symbol and day, over-allocated buys, the top
 // differences) are recomputed for those keys only. tests/db/queries/read-model-refresh.test.ts
 // checks the result equals a full rebuild.
-import { bucketSql, discrepancyFindingsCte, LARGEST_KEPT } from "./read-models";
+import { bucketSql, discrepancyFindingsCte, FOUND_WITH_CAUSE, LARGEST_KEPT } from "./read-models";
 import type { SqlClient } from "./sql-client";
 
 export interface ResumedSymbol {
@@ -251,12 +251,10 @@ async function updateDiscrepancies(tx: SqlClient, version: number) {
        SELECT a.buy_trade_id, a.symbol, sum(a.allocated_size) AS allocated
        FROM fifo_allocations a WHERE a.allocation_version = $1 AND a.buy_trade_id IN (SELECT buy_trade_id FROM buys)
        GROUP BY a.buy_trade_id, a.symbol
-     ), ${discrepancyFindingsCte({ from: "dash_new_allocations", where: null })}, added AS (
+     ), ${discrepancyFindingsCte({ from: "dash_new_allocations", where: null, sells: NEW_SELL_PNL })}, added AS (
        INSERT INTO dash_discrepancies (allocation_version, discrepancy_type, symbol, trade_id, related_trade_id,
-         expected, actual, difference, abs_difference, details, trade_time)
-       SELECT $1::int, discrepancy_type, symbol, trade_id, related_trade_id, expected, actual, difference, abs(difference),
-         details, order_time
-       FROM found
+         expected, actual, difference, abs_difference, details, trade_time, cause)
+       ${FOUND_WITH_CAUSE}
        RETURNING symbol, discrepancy_type
      ), change AS (
        SELECT symbol, discrepancy_type, sum(n) AS n FROM (

@@ -1,5 +1,6 @@
 // Discrepancies (v_allocation_discrepancies, materialized per version in dash_discrepancies), with
-// the cause of each PnL difference (fifo_pnl_differences, written by the run).
+// the cause of each PnL difference (fifo_pnl_differences, written by the run, copied into
+// dash_discrepancies.cause by the read-model refresh so the cause filter reads one index).
 import type { SqlClient } from "../sql-client";
 import { baseConditions, type BaseFilters } from "./filters";
 import type { TableSource } from "./table-source";
@@ -28,12 +29,11 @@ export interface DiscrepancyRow {
 type Sort = "abs_difference" | "trade_time" | "trade_id";
 
 export const discrepanciesSource: TableSource<DiscrepancyFilters, Sort> = {
-  from: `FROM dash_discrepancies d LEFT JOIN fifo_pnl_differences c ON d.discrepancy_type = 'pnl_difference'
-    AND c.allocation_version = d.allocation_version AND c.sell_trade_id = d.trade_id`,
+  from: "FROM dash_discrepancies d",
   where(p, f) {
     const out = baseConditions(p, f, { version: "d.allocation_version", symbol: "d.symbol", time: "d.trade_time" });
     if (f.type) out.push(`d.discrepancy_type = ${p.add(f.type)}::text`);
-    if (f.cause) out.push(`d.discrepancy_type = 'pnl_difference'`, `c.cause = ${p.add(f.cause)}::text`);
+    if (f.cause) out.push(`d.discrepancy_type = 'pnl_difference'`, `d.cause = ${p.add(f.cause)}::text`);
     return out;
   },
   sorts: {
@@ -43,7 +43,7 @@ export const discrepanciesSource: TableSource<DiscrepancyFilters, Sort> = {
   },
   tieBreak: [{ sql: "d.id", type: "bigint" }],
   pageColumns: `d.id, d.discrepancy_type AS "discrepancyType", d.symbol, d.trade_id AS "tradeId",
-    d.related_trade_id AS "relatedTradeId", d.trade_time AS "tradeTime", d.expected, d.actual, d.difference, d.details, c.cause`,
+    d.related_trade_id AS "relatedTradeId", d.trade_time AS "tradeTime", d.expected, d.actual, d.difference, d.details, d.cause`,
   // Without a date filter the count is pre-aggregated per symbol and type (and cause).
   async exactCount(db: SqlClient, f) {
     if (f.from || f.to) return null;
@@ -74,7 +74,7 @@ export const discrepanciesSource: TableSource<DiscrepancyFilters, Sort> = {
     ["actual", "d.actual"],
     ["difference", "d.difference"],
     ["details", "d.details"],
-    ["cause", "c.cause"],
+    ["cause", "d.cause"],
   ],
 };
 

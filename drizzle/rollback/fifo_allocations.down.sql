@@ -5,6 +5,9 @@
 -- 0015 (app_users.disabled_at, app_user_changes, session and sign-in indexes) belongs to the
 -- users and is kept on purpose; it is idempotent, so migrating again after a rollback works.
 
+-- 0016: the dash_* tables' partitions (dash_<table>_v<N>, dash_<table>_default) go with the
+-- tables themselves (0002, below).
+
 -- 0014
 DROP VIEW IF EXISTS "v_pnl_drift_daily";
 DROP VIEW IF EXISTS "v_pnl_drift_sells";
