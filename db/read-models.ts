@@ -205,9 +205,11 @@ async function buildAll(
   t: ReadModelTables,
   step: (name: string, fn: () => Promise<void>) => Promise<void>,
 ) {
+  await step("alloc_by_sell", () => sumAllocationsBySell(tx, version, symbols));
   await step("sell_pnl", () => buildSellPnl(tx, version, symbols, t));
-  await step("symbol_pnl", () => buildSymbolPnl(tx, version, symbols, t));
+  // The old system's PnL per symbol is summed from the days, so the days go first.
   await step("daily_pnl", () => buildDailyPnl(tx, version, symbols, t));
+  await step("symbol_pnl", () => buildSymbolPnl(tx, version, symbols, t));
   await step("histograms", () => buildHistograms(tx, version, symbols, t));
   await step("largest", () => buildLargest(tx, version, symbols, t));
   await step("discrepancies", () => buildDiscrepancies(tx, version, symbols, t));
@@ -237,6 +239,24 @@ export async function readModelsRefreshedAt(db: SqlClient, version: number): Pro
 
 const VALID_TRADE = `t.status = 'filled' AND t.size > 0 AND t.size <> 'NaN' AND t.price > 0 AND t.price <> 'NaN'`;
 
+/**
+ * The version's allocations summed per sell, once: per-sell PnL, per-symbol and per-day figures
+ * are all sums of these (exact decimals, so the same totals as summing the allocations).
+ */
+const ALLOC_BY_SELL = "dash_alloc_by_sell";
+
+async function sumAllocationsBySell(tx: SqlClient, version: number, symbols: string[] | null) {
+  await tx.exec(`DROP TABLE IF EXISTS pg_temp.${ALLOC_BY_SELL}`);
+  await tx.query(
+    `CREATE TEMP TABLE ${ALLOC_BY_SELL} ON COMMIT DROP AS
+     SELECT sell_trade_id, symbol, sell_time, count(*)::int AS lots, sum(allocated_size) AS allocated, sum(pnl_usd) AS pnl,
+       sum(allocated_size * buy_price) AS cost, sum(allocated_size * sell_price) AS proceeds,
+       sum(buy_fee_usd + sell_fee_usd) AS fees
+     FROM fifo_allocations WHERE allocation_version = $1 AND ${IN_SCOPE} GROUP BY sell_trade_id, symbol, sell_time`,
+    [version, symbols],
+  );
+}
+
 async function buildSellPnl(tx: SqlClient, version: number, symbols: string[] | null, t: ReadModelTables) {
   // The sells of the version: those its runs covered (as v_allocation_discrepancies defines them),
   // plus any other sell with allocation or unmatched rows (normally none).
@@ -245,8 +265,7 @@ async function buildSellPnl(tx: SqlClient, version: number, symbols: string[] | 
        unmatched_size, lots, new_pnl_usd, old_parent_id, old_pnl_usd, covered, in_snapshot, snapshot_pnl_usd,
        old_difference_usd, snapshot_difference_usd)
      WITH alloc AS (
-       SELECT sell_trade_id, count(*)::int AS lots, sum(allocated_size) AS allocated, sum(pnl_usd) AS pnl
-       FROM fifo_allocations WHERE allocation_version = $1 AND ${IN_SCOPE} GROUP BY sell_trade_id
+       SELECT sell_trade_id, lots, allocated, pnl FROM ${ALLOC_BY_SELL}
      ), unmatched AS (
        SELECT sell_trade_id, unmatched_size FROM fifo_unmatched_sells WHERE allocation_version = $1 AND ${IN_SCOPE}
      ), covered AS (
@@ -332,28 +351,40 @@ async function rankOverall(tx: SqlClient, version: number, baselines: string[], 
 }
 
 async function buildSymbolPnl(tx: SqlClient, version: number, symbols: string[] | null, t: ReadModelTables) {
-  // v_pnl_by_symbol itself (so the numbers are the view's), plus unmatched and snapshot figures.
+  // v_pnl_by_symbol's figures (tests/db/queries/dashboard-queries.test.ts checks they agree), summed
+  // from the per-sell sums and the old system's PnL per day instead of every allocation and trade
+  // again; plus unmatched and snapshot figures.
   await tx.query(
     `INSERT INTO ${t.dash_symbol_pnl} (allocation_version, symbol, allocations, sells_matched, sells_partially_matched,
        sells_unmatched, allocated_size, cost_basis_usd, proceeds_usd, fees_usd, realized_pnl_usd, unmatched_sells,
        unmatched_size, unmatched_notional_usd, open_size, old_pnl_usd, pnl_difference_usd, snapshot_pnl_usd,
        snapshot_new_pnl_usd, computation_id)
-     WITH um AS (
-       SELECT symbol, count(*) FILTER (WHERE matched_size > 0) AS partial, count(*) FILTER (WHERE matched_size = 0) AS none
+     WITH a AS (
+       SELECT symbol, sum(lots) AS allocations, count(*) AS sells, sum(allocated) AS allocated, sum(cost) AS cost,
+         sum(proceeds) AS proceeds, sum(fees) AS fees, sum(pnl) AS pnl
+       FROM ${ALLOC_BY_SELL} GROUP BY symbol
+     ), um AS (
+       SELECT symbol, count(*) AS n, count(*) FILTER (WHERE matched_size > 0) AS partial,
+         count(*) FILTER (WHERE matched_size = 0) AS none, sum(unmatched_size) AS size,
+         sum(unmatched_size * sell_price) AS notional
        FROM fifo_unmatched_sells WHERE allocation_version = $1 AND ${IN_SCOPE} GROUP BY symbol
+     ), o AS (
+       SELECT symbol, sum(old_pnl_usd) AS old_pnl FROM ${t.dash_daily_pnl} WHERE allocation_version = $1 AND ${IN_SCOPE} GROUP BY symbol
      ), snap AS (
        SELECT symbol, coalesce(sum(snapshot_pnl_usd), 0) AS snapshot_pnl, sum(new_pnl_usd) AS new_pnl
        FROM ${t.dash_sell_pnl} WHERE allocation_version = $1 AND in_snapshot AND ${IN_SCOPE} GROUP BY symbol
      )
-     SELECT p.allocation_version, p.symbol, p.allocations, p.sells_matched, coalesce(um.partial, 0), coalesce(um.none, 0),
-       p.allocated_size, p.cost_basis_usd, p.proceeds_usd, p.fees_usd, p.realized_pnl_usd, p.unmatched_sells,
-       p.unmatched_size, p.unmatched_notional_usd, p.open_size, p.old_pnl_usd, p.pnl_difference_usd,
+     SELECT s.allocation_version, s.symbol, coalesce(a.allocations, 0), coalesce(a.sells, 0), coalesce(um.partial, 0),
+       coalesce(um.none, 0), coalesce(a.allocated, 0), coalesce(a.cost, 0), coalesce(a.proceeds, 0), coalesce(a.fees, 0),
+       coalesce(a.pnl, 0), coalesce(um.n, 0), coalesce(um.size, 0), coalesce(um.notional, 0), s.open_size,
+       coalesce(o.old_pnl, 0), coalesce(a.pnl, 0) - coalesce(o.old_pnl, 0),
        coalesce(snap.snapshot_pnl, 0), coalesce(snap.new_pnl, 0), s.computation_id
-     FROM v_pnl_by_symbol p
-     JOIN fifo_inventory_snapshot s ON s.allocation_version = p.allocation_version AND s.symbol = p.symbol
-     LEFT JOIN um ON um.symbol = p.symbol
-     LEFT JOIN snap ON snap.symbol = p.symbol
-     WHERE p.allocation_version = $1 AND ($2::text[] IS NULL OR p.symbol = ANY ($2::text[]))`,
+     FROM fifo_inventory_snapshot s
+     LEFT JOIN a ON a.symbol = s.symbol
+     LEFT JOIN um ON um.symbol = s.symbol
+     LEFT JOIN o ON o.symbol = s.symbol
+     LEFT JOIN snap ON snap.symbol = s.symbol
+     WHERE s.allocation_version = $1 AND ($2::text[] IS NULL OR s.symbol = ANY ($2::text[]))`,
     [version, symbols],
   );
 }
@@ -363,8 +394,7 @@ async function buildDailyPnl(tx: SqlClient, version: number, symbols: string[] |
     `INSERT INTO ${t.dash_daily_pnl} (allocation_version, symbol, day, new_pnl_usd, old_pnl_usd, snapshot_pnl_usd, snapshot_new_pnl_usd)
      WITH syms AS (SELECT symbol FROM fifo_inventory_snapshot WHERE allocation_version = $1 AND ${IN_SCOPE}),
      n AS (
-       SELECT symbol, (sell_time AT TIME ZONE 'UTC')::date AS day, sum(pnl_usd) AS new_pnl
-       FROM fifo_allocations WHERE allocation_version = $1 AND ${IN_SCOPE} GROUP BY 1, 2
+       SELECT symbol, (sell_time AT TIME ZONE 'UTC')::date AS day, sum(pnl) AS new_pnl FROM ${ALLOC_BY_SELL} GROUP BY 1, 2
      ), o AS (
        SELECT t.symbol, (t.order_time AT TIME ZONE 'UTC')::date AS day, sum(t.pnl_usd) AS old_pnl
        FROM trade_records t JOIN syms ON syms.symbol = t.symbol

@@ -1,6 +1,8 @@
 // Read-model rebuilds: one rebuild when many viewers arrive after a run (issue 10, item 3), and an
 // incremental run's rebuild of only the symbols it touched gives exactly what a full rebuild gives.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { discrepanciesPageData } from "@/db/queries/dashboard-pages";
+import { VERSION_TABLES } from "@/db/read-model-partitions";
 import { ensureReadModels, refreshReadModels } from "@/db/read-models";
 import type { SqlClient } from "@/db/sql-client";
 import { computeAllocations } from "@/lib/compute/run-computation";
@@ -108,5 +110,58 @@ describe("an incremental run updates only what it touched", () => {
     expect(now.symbols).toBe(2);
     expect(now.delta).toBeUndefined();
     await expectSameAsFullRebuild();
+  });
+});
+
+describe("a full rebuild swaps in the version's partitions (0016)", () => {
+  const partitions = async () =>
+    (
+      await t.db.query<{ parent: string; child: string }>(
+        `SELECT p.relname AS parent, c.relname AS child FROM pg_inherits i
+         JOIN pg_class p ON p.oid = i.inhparent JOIN pg_class c ON c.oid = i.inhrelid
+         WHERE p.relname = ANY ($1::text[])`,
+        [[...VERSION_TABLES]],
+      )
+    ).map((r) => `${r.parent} ${r.child}`).sort();
+
+  test("each read model of the version is its own partition, replaced whole by the next full rebuild", async () => {
+    expect((await run("full")).status).toBe("succeeded");
+    const expected = VERSION_TABLES.flatMap((table) => [`${table} ${table}_default`, `${table} ${table}_v1`]).sort();
+    expect(await partitions()).toEqual(expected);
+    const before = await readModels(t.db);
+    expect(await refreshReadModels(t.db, 1, { force: true })).toBe("rebuilt");
+    expect(await partitions()).toEqual(expected);
+    expect(await readModels(t.db)).toEqual(before);
+    for (const table of VERSION_TABLES) {
+      const [row] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}_default`);
+      expect(row!.n, table).toBe(0);
+    }
+  });
+
+  test("a failed full rebuild leaves the previous partitions and rows", async () => {
+    const before = await readModels(t.db);
+    await expect(
+      t.db.transaction(async (tx) => {
+        await refreshReadModels(tx, 1, { force: true });
+        throw new Error("stop before commit");
+      }),
+    ).rejects.toThrow("stop before commit");
+    expect(await readModels(t.db)).toEqual(before);
+  });
+
+  test("the cause filter lists exactly the view's sells of that cause, with their cause", async () => {
+    const view = await t.db.query<{ trade_id: number; cause: string }>(
+      `SELECT trade_id, cause FROM v_allocation_discrepancies
+       WHERE allocation_version = 1 AND discrepancy_type = 'pnl_difference' ORDER BY trade_id`,
+    );
+    const causes = [...new Set(view.map((r) => r.cause))];
+    expect(causes.length).toBeGreaterThan(0);
+    for (const cause of causes) {
+      const data = await discrepanciesPageData(t.db, { version: "1", cause, sort: "trade_id.asc" });
+      const ofCause = view.filter((r) => r.cause === cause).map((r) => r.trade_id);
+      expect(data.page.rows.map((r) => r.tradeId), cause).toEqual(ofCause.slice(0, data.page.rows.length));
+      expect(data.page.rows.length).toBe(Math.min(ofCause.length, data.page.size));
+      expect(new Set(data.page.rows.map((r) => r.cause))).toEqual(new Set([cause]));
+    }
   });
 });
