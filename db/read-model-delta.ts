@@ -248,10 +248,14 @@ async function updateDiscrepancies(tx: SqlClient, version: number) {
          matched_size AS allocated, new_pnl_usd, unmatched_size AS unmatched
        FROM ${NEW_SELL_PNL}
      ), buy_totals AS (
-       SELECT a.buy_trade_id, a.symbol, sum(a.allocated_size) AS allocated
-       FROM fifo_allocations a WHERE a.allocation_version = $1 AND a.buy_trade_id IN (SELECT buy_trade_id FROM buys)
+       SELECT a.buy_trade_id, a.symbol, sum(a.allocated_size) AS allocated, min(t.size) AS buy_size, min(t.order_time) AS buy_time
+       FROM fifo_allocations a JOIN fifo_trades t ON t.id = a.buy_trade_id
+       WHERE a.allocation_version = $1 AND a.buy_trade_id IN (SELECT buy_trade_id FROM buys)
        GROUP BY a.buy_trade_id, a.symbol
-     ), ${discrepancyFindingsCte({ from: "dash_new_allocations", where: null, sells: NEW_SELL_PNL })}, added AS (
+     ), allocation_buys AS (
+       SELECT a.symbol, a.sell_trade_id, a.buy_trade_id, t.order_time AS buy_time
+       FROM dash_new_allocations a JOIN fifo_trades t ON t.id = a.buy_trade_id
+     ), ${discrepancyFindingsCte({ allocationBuys: "allocation_buys", sells: NEW_SELL_PNL })}, added AS (
        INSERT INTO dash_discrepancies (allocation_version, discrepancy_type, symbol, trade_id, related_trade_id,
          expected, actual, difference, abs_difference, details, trade_time, cause)
        ${FOUND_WITH_CAUSE}

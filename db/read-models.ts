@@ -486,12 +486,16 @@ async function buildDiscrepancies(tx: SqlClient, version: number, symbols: strin
        SELECT sell_trade_id AS id, symbol, sell_size AS size, old_pnl_usd, sell_time AS order_time,
          matched_size AS allocated, new_pnl_usd, unmatched_size AS unmatched
        FROM ${t.dash_sell_pnl} WHERE allocation_version = $1 AND covered AND ${IN_SCOPE}
+     ), allocation_buys AS MATERIALIZED (
+       -- every allocation beside its buy, joined once for both buy checks
+       SELECT a.symbol, a.sell_trade_id, a.buy_trade_id, a.allocated_size, b.size AS buy_size, b.order_time AS buy_time
+       FROM fifo_allocations a JOIN fifo_trades b ON b.id = a.buy_trade_id
+       WHERE a.allocation_version = $1 AND ($2::text[] IS NULL OR a.symbol = ANY ($2::text[]))
      ), buy_totals AS (
-       SELECT buy_trade_id, symbol, sum(allocated_size) AS allocated
-       FROM fifo_allocations WHERE allocation_version = $1 AND ${IN_SCOPE} GROUP BY buy_trade_id, symbol
+       SELECT buy_trade_id, symbol, sum(allocated_size) AS allocated, min(buy_size) AS buy_size, min(buy_time) AS buy_time
+       FROM allocation_buys GROUP BY buy_trade_id, symbol
      ), ${discrepancyFindingsCte({
-       from: "fifo_allocations",
-       where: "a.allocation_version = $1 AND ($2::text[] IS NULL OR a.symbol = ANY ($2::text[]))",
+       allocationBuys: "allocation_buys",
        sells: `(SELECT sell_trade_id, sell_time FROM ${t.dash_sell_pnl} WHERE allocation_version = $1)`,
      })}
      ${FOUND_WITH_CAUSE}`,
@@ -517,30 +521,30 @@ export const FOUND_WITH_CAUSE = `SELECT $1::int, f.discrepancy_type, f.symbol, f
 
 /**
  * The `found` CTE of the discrepancy read model: the four branches of v_allocation_discrepancies
- * over the `sell_totals` and `buy_totals` CTEs before it, and the allocations in `allocations`
- * (a full rebuild reads the version's rows, an incremental update only the run's new ones), and
- * their sells' times from `sells` (dash_sell_pnl rows: every sell with allocations, its time as in
- * trade_records; far fewer rows to join than trade_records).
+ * over the CTEs before it: `sell_totals`, `buy_totals` (per buy: allocated, buy_size, buy_time) and
+ * the allocations beside their buy's time in `allocationBuys` (a full rebuild reads the version's
+ * rows, an incremental update only the run's new ones), with their sells' times from `sells`
+ * (dash_sell_pnl rows: every sell with allocations, its time as in trade_records; far fewer rows
+ * to join than trade_records).
  */
-export function discrepancyFindingsCte(allocations: { from: string; where: string | null; sells: string }): string {
+export function discrepancyFindingsCte(allocations: { allocationBuys: string; sells: string }): string {
   return `found AS (
        SELECT 'sell_size_mismatch'::text AS discrepancy_type, symbol, id AS trade_id, NULL::bigint AS related_trade_id,
          size AS expected, allocated + unmatched AS actual, allocated + unmatched - size AS difference,
          'allocated ' || allocated || ' + unmatched ' || unmatched || ' <> sell size ' || size AS details, order_time
        FROM sell_totals WHERE allocated + unmatched <> size
        UNION ALL
-       SELECT 'buy_overallocated', b.symbol, b.buy_trade_id, NULL, t.size, b.allocated, b.allocated - t.size,
-         'allocated ' || b.allocated || ' > buy size ' || t.size, t.order_time
-       FROM buy_totals b JOIN fifo_trades t ON t.id = b.buy_trade_id
-       WHERE b.allocated > t.size
+       SELECT 'buy_overallocated', b.symbol, b.buy_trade_id, NULL, b.buy_size, b.allocated, b.allocated - b.buy_size,
+         'allocated ' || b.allocated || ' > buy size ' || b.buy_size, b.buy_time
+       FROM buy_totals b
+       WHERE b.allocated > b.buy_size
        UNION ALL
        SELECT 'buy_not_before_sell', a.symbol, a.sell_trade_id, a.buy_trade_id, NULL, NULL, NULL,
-         'buy ' || a.buy_trade_id || ' at ' || b.order_time || ' does not come before sell ' || a.sell_trade_id || ' at ' || s.sell_time,
+         'buy ' || a.buy_trade_id || ' at ' || a.buy_time || ' does not come before sell ' || a.sell_trade_id || ' at ' || s.sell_time,
          s.sell_time
-       FROM ${allocations.from} a
-       JOIN fifo_trades b ON b.id = a.buy_trade_id
+       FROM ${allocations.allocationBuys} a
        JOIN ${allocations.sells} s ON s.sell_trade_id = a.sell_trade_id
-       WHERE ${allocations.where ? `${allocations.where} AND ` : ""}(b.order_time, b.id) >= (s.sell_time, s.sell_trade_id)
+       WHERE (a.buy_time, a.buy_trade_id) >= (s.sell_time, s.sell_trade_id)
        UNION ALL
        SELECT 'pnl_difference', symbol, id, NULL, old_pnl_usd, new_pnl_usd, new_pnl_usd - old_pnl_usd,
          'old pnl_usd ' || old_pnl_usd || ', new ' || new_pnl_usd, order_time

@@ -6,7 +6,7 @@ import {
 } from "@/db/queries/dashboard-pages";
 import { cumulativePnl, differenceHistogram, largestDifferences, symbolComparison } from "@/db/queries/compare";
 import { getCurrentVersion, listVersions } from "@/db/queries/versions";
-import { ensureReadModels } from "@/db/read-models";
+import { ensureReadModels, refreshReadModels } from "@/db/read-models";
 import { createTestDatabase, type TestDatabase } from "../../helpers/database";
 import { insertFixture } from "./fixture";
 
@@ -47,6 +47,28 @@ describe("read models agree with the views", () => {
     const view = await t.db.query(`SELECT ${cols} FROM v_allocation_discrepancies`);
     expect(view.length).toBeGreaterThan(0);
     expect(sorted(await t.db.query(`SELECT ${cols} FROM dash_discrepancies`))).toEqual(sorted(view));
+  });
+
+  test("dash_discrepancies = v_allocation_discrepancies with an over-allocated buy and a buy after its sell", async () => {
+    const cols = "allocation_version, discrepancy_type, symbol, trade_id, related_trade_id, expected, actual, difference, details";
+    await expect(
+      t.db.transaction(async (tx) => {
+        // Sell 3 (Jan 3) drawing 5 from trade 4 (size 2, Jan 10): over-allocated, not before the sell, sizes off.
+        await tx.query(
+          `INSERT INTO fifo_allocations (allocation_version, sell_trade_id, buy_trade_id, symbol, allocated_size, buy_price,
+             sell_price, buy_fee_usd, sell_fee_usd, pnl_usd, buy_time, sell_time, computation_id)
+           SELECT 1, 3, 4, 'BTC-USD', 5, 130, 120, 0, 0, -50, '2025-01-03 10:00:00+00', '2025-01-03 10:00:00+00', computation_id
+           FROM fifo_allocations WHERE allocation_version = 1 LIMIT 1`,
+        );
+        await refreshReadModels(tx, 1, { force: true });
+        const view = await tx.query(`SELECT ${cols} FROM v_allocation_discrepancies WHERE allocation_version = 1`);
+        expect(new Set(view.map((r) => r.discrepancy_type))).toEqual(
+          new Set(["sell_size_mismatch", "buy_overallocated", "buy_not_before_sell", "pnl_difference"]),
+        );
+        expect(sorted(await tx.query(`SELECT ${cols} FROM dash_discrepancies WHERE allocation_version = 1`))).toEqual(sorted(view));
+        throw new Error("roll back");
+      }),
+    ).rejects.toThrow("roll back");
   });
 
   test("overview health = v_allocation_health", async () => {
