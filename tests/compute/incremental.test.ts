@@ -80,7 +80,7 @@ test("incremental after appended trades equals a full recompute (random historie
     }),
     { numRuns: 12 },
   );
-}, 120_000);
+}, 240_000); // PGlite on a loaded 2-core machine: 12 histories took 105 s
 
 test("a backdated trade forces a full recompute of its symbol only", async () => {
   const trades = (symbol: string): TradeSpec[] => [
