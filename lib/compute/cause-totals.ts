@@ -1,7 +1,7 @@
 // Totals per symbol and cause of a run's differing sells (fifo_cause_totals), gathered in memory
-// while the differences are written: sells, total and largest difference, and the few largest
-// differences as examples for the cause summary. Pure.
-import { compare, parseDecimal, plus, ZERO, type Dec } from "@/lib/fifo/decimal";
+// as the run finds them: sells, total and largest difference, and the few largest differences as
+// examples for the cause summary. Pure; fed the exact difference the run computed anyway.
+import Big from "big.js";
 import type { PnlDifference } from "./review-candidates";
 
 export const EXAMPLES_PER_CAUSE = 3;
@@ -24,36 +24,43 @@ export interface CauseTotal {
 interface Example {
   tradeId: number;
   differenceUsd: string;
-  abs: Dec;
+  abs: Big;
 }
 
 interface Running {
   sells: number;
-  /** Exact, at the largest scale of its terms (as numeric's sum keeps it). */
-  total: Dec;
+  total: Big;
+  /** numeric's sum keeps the largest scale of its terms: so does the total here. */
+  scale: number;
   largest: Example;
   examples: Example[];
 }
 
 /** Before: larger absolute difference, then lower trade id. */
 function before(a: Example, b: Example): boolean {
-  const c = compare(a.abs, b.abs);
+  const c = a.abs.cmp(b.abs);
   return c > 0 || (c === 0 && a.tradeId < b.tradeId);
 }
 
-export function causeTotals(differences: Iterable<PnlDifference>): CauseTotal[] {
-  const groups = new Map<string, Map<string, Running>>();
-  for (const d of differences) {
-    let bySymbol = groups.get(d.symbol);
-    if (!bySymbol) groups.set(d.symbol, (bySymbol = new Map()));
-    const difference = parseDecimal(d.differenceUsd);
-    if (difference === null) throw new Error(`difference of sell ${d.id} is not a decimal: ${d.differenceUsd}`);
-    const example = { tradeId: d.id, differenceUsd: d.differenceUsd, abs: difference.units < 0n ? { ...difference, units: -difference.units } : difference };
+function scaleOf(decimal: string): number {
+  const point = decimal.indexOf(".");
+  return point < 0 ? 0 : decimal.length - point - 1;
+}
+
+export class CauseTotals {
+  private readonly groups = new Map<string, Map<string, Running>>();
+
+  /** `difference` is d.differenceUsd, exact. */
+  add(d: PnlDifference, difference: Big): void {
+    let bySymbol = this.groups.get(d.symbol);
+    if (!bySymbol) this.groups.set(d.symbol, (bySymbol = new Map()));
+    const example = { tradeId: d.id, differenceUsd: d.differenceUsd, abs: difference.abs() };
     let g = bySymbol.get(d.cause);
-    if (!g) bySymbol.set(d.cause, (g = { sells: 0, total: ZERO, largest: example, examples: [] }));
+    if (!g) bySymbol.set(d.cause, (g = { sells: 0, total: new Big(0), scale: 0, largest: example, examples: [] }));
     g.sells++;
-    g.total = plus(g.total, difference);
-    if (compare(example.abs, g.largest.abs) > 0) g.largest = example;
+    g.total = g.total.plus(difference);
+    g.scale = Math.max(g.scale, scaleOf(d.differenceUsd));
+    if (example.abs.gt(g.largest.abs)) g.largest = example;
     const examples = g.examples;
     if (examples.length < EXAMPLES_PER_CAUSE || before(example, examples[examples.length - 1]!)) {
       let i = examples.length;
@@ -62,21 +69,17 @@ export function causeTotals(differences: Iterable<PnlDifference>): CauseTotal[] 
       if (examples.length > EXAMPLES_PER_CAUSE) examples.pop();
     }
   }
-  return [...groups].flatMap(([symbol, bySymbol]) =>
-    [...bySymbol].map(([cause, g]) => ({
-      symbol,
-      cause,
-      sells: g.sells,
-      totalDifferenceUsd: atScale(g.total),
-      largestAbsDifferenceUsd: g.largest.differenceUsd.replace(/^-/, ""),
-      examples: g.examples.map(({ tradeId, differenceUsd }) => ({ tradeId, differenceUsd })),
-    })),
-  );
-}
 
-/** The value's digits at its own scale, trailing zeros kept ("3.10" stays "3.10"). */
-function atScale({ units, scale }: Dec): string {
-  const digits = (units < 0n ? -units : units).toString().padStart(scale + 1, "0");
-  const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
-  return units < 0n ? `-${text}` : text;
+  result(): CauseTotal[] {
+    return [...this.groups].flatMap(([symbol, bySymbol]) =>
+      [...bySymbol].map(([cause, g]) => ({
+        symbol,
+        cause,
+        sells: g.sells,
+        totalDifferenceUsd: g.total.toFixed(g.scale),
+        largestAbsDifferenceUsd: g.largest.differenceUsd.replace(/^-/, ""),
+        examples: g.examples.map(({ tradeId, differenceUsd }) => ({ tradeId, differenceUsd })),
+      })),
+    );
+  }
 }

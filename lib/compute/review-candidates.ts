@@ -3,7 +3,6 @@
 // their cause; the review sync opens items for the few of them a person must look at.
 import Big from "big.js";
 import { severityFor, type UnmatchedSell, type UnusableTrade } from "@/lib/fifo";
-import { compare, parseDecimal } from "@/lib/fifo/decimal";
 import type { ReviewCandidate } from "@/db/compute/review-sync";
 import type { ComputeSettings } from "@/db/compute/settings";
 import type { DiscrepancyCause } from "./discrepancy-causes";
@@ -59,6 +58,8 @@ export interface PnlDifference {
   newPnlUsd: string;
   /** new - old */
   differenceUsd: string;
+  /** |difference| > pnl_discrepancy_item_above_usd: an item of its own unless its cause is accepted. */
+  aboveItemThreshold: boolean;
   oldParentId: number | null;
   cause: DiscrepancyCause;
 }
@@ -68,7 +69,7 @@ export function pnlDifference(
   sell: { id: number; symbol: string; orderTime: string; oldPnlUsd: string | null; oldParentId: number | null },
   newPnlUsd: Big,
   settings: ComputeSettings,
-): Omit<PnlDifference, "cause"> | null {
+): { difference: Omit<PnlDifference, "cause">; exact: Big } | null {
   if (sell.oldPnlUsd === null) return null;
   let old: Big;
   try {
@@ -76,16 +77,21 @@ export function pnlDifference(
   } catch {
     return null;
   }
-  const difference = newPnlUsd.minus(old);
-  if (difference.abs().lte(settings.pnlDiscrepancyThresholdUsd)) return null;
+  const exact = newPnlUsd.minus(old);
+  const size = exact.abs();
+  if (size.lte(settings.pnlDiscrepancyThresholdUsd)) return null;
   return {
-    id: sell.id,
-    symbol: sell.symbol,
-    orderTime: sell.orderTime,
-    oldPnlUsd: old.toFixed(),
-    newPnlUsd: newPnlUsd.toFixed(),
-    differenceUsd: difference.toFixed(),
-    oldParentId: sell.oldParentId,
+    exact,
+    difference: {
+      id: sell.id,
+      symbol: sell.symbol,
+      orderTime: sell.orderTime,
+      oldPnlUsd: old.toFixed(),
+      newPnlUsd: newPnlUsd.toFixed(),
+      differenceUsd: exact.toFixed(),
+      aboveItemThreshold: size.gt(settings.pnlDiscrepancyItemAboveUsd),
+      oldParentId: sell.oldParentId,
+    },
   };
 }
 
@@ -98,16 +104,8 @@ export function* pnlDiscrepancyCandidates(
   settings: ComputeSettings,
   acceptedCauses: ReadonlySet<string>,
 ): Iterable<ReviewCandidate> {
-  const itemAbove = parseDecimal(settings.pnlDiscrepancyItemAboveUsd);
-  if (itemAbove === null) throw new Error(`pnl_discrepancy_item_above_usd is not a decimal: ${settings.pnlDiscrepancyItemAboveUsd}`);
   for (const d of differences) {
-    if (acceptedCauses.has(d.cause)) continue;
-    if (d.cause !== "unexplained") {
-      const difference = parseDecimal(d.differenceUsd)!;
-      const size = difference.units < 0n ? { ...difference, units: -difference.units } : difference;
-      if (compare(size, itemAbove) <= 0) continue;
-    }
-    yield pnlDiscrepancyCandidate(d, settings);
+    if ((d.cause === "unexplained" || d.aboveItemThreshold) && !acceptedCauses.has(d.cause)) yield pnlDiscrepancyCandidate(d, settings);
   }
 }
 

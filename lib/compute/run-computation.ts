@@ -34,7 +34,7 @@ import type { SqlClient } from "@/db/sql-client";
 import { liveRunIds, registerLiveRun, unregisterLiveRun } from "./live-runs";
 import { ProgressTracker } from "./progress-tracker";
 import { CauseTracker } from "./cause-tracker";
-import { causeTotals } from "./cause-totals";
+import { CauseTotals } from "./cause-totals";
 import { invalidTradeCandidate, pnlDifference, pnlDiscrepancyCandidates, unmatchedCandidate, type PnlDifference } from "./review-candidates";
 import { planSymbols, type SymbolPlan } from "./run-plan";
 
@@ -360,7 +360,7 @@ async function writeResults(
     candidates: collector.candidates(await acceptedCauses(tx, version)),
     preservedUpTo: preserved,
     differences: collector.pnlDifferences,
-    totals: causeTotals(collector.pnlDifferences),
+    totals: collector.causeTotals.result(),
     swapDifferences: swapsPartition(run),
   });
   p.timer("review");
@@ -417,6 +417,7 @@ class FindingsCollector {
   private readonly problems: ReviewCandidate[] = [];
   /** Often one per sell (the old system was wrong a lot): compact until written. */
   readonly pnlDifferences: PnlDifference[] = [];
+  readonly causeTotals = new CauseTotals();
   private causes = new CauseTracker();
   invalidTrades = 0;
   private readonly finished = new Map<string, SnapshotOut>();
@@ -444,11 +445,14 @@ class FindingsCollector {
     }
     if (trade.side === "sell" && !unusable && (allocations.length > 0 || unmatched)) {
       const newPnl = allocations.reduce((sum, a) => sum.plus(a.pnlUsd), new Big(0));
-      const difference = pnlDifference(trade, newPnl, this.settings);
-      if (difference) {
-        this.causes.explain({ oldParentId: trade.oldParentId, oldPnlUsd: difference.oldPnlUsd }, result, (cause) =>
-          this.pnlDifferences.push({ ...difference, cause }),
-        );
+      const found = pnlDifference(trade, newPnl, this.settings);
+      if (found) {
+        const { difference, exact } = found;
+        this.causes.explain({ oldParentId: trade.oldParentId, oldPnlUsd: difference.oldPnlUsd }, result, (cause) => {
+          const d = { ...difference, cause };
+          this.pnlDifferences.push(d);
+          this.causeTotals.add(d, exact);
+        });
       }
     }
   }
