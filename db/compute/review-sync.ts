@@ -5,17 +5,17 @@
 // accepted, and auto-closes open items whose problem is gone, naming the run. Decisions people
 // made (resolved/dismissed) stand.
 //
-// A sell's PnL difference opens its own pnl_discrepancy item only where a person must look: an
-// unexplained cause, or a difference above pnl_discrepancy_item_above_usd, and never for a cause
-// accepted for the version. Every differing sell stays listed in fifo_pnl_differences.
+// A sell's PnL difference opens its own pnl_discrepancy item only where a person must look (the
+// run picks those candidates: lib/compute/review-candidates.ts). Every differing sell stays listed
+// in fifo_pnl_differences (db/compute/pnl-differences.ts).
 //
 // Plans: every statement joins whole sets on equality, and the planner is told not to use nested
 // loops while they run, so a table whose statistics say "empty" (a freshly migrated and analyzed
 // database, or a table this very transaction filled) can never turn a join into a scan per row.
-import Big from "big.js";
-import type { DiscrepancyCause } from "@/lib/compute/discrepancy-causes";
+import type { CauseTotal } from "@/lib/compute/cause-totals";
+import type { PnlDifference } from "@/lib/compute/review-candidates";
 import type { SqlClient } from "../sql-client";
-import { readComputeSettings } from "./settings";
+import { storeDifferences } from "./pnl-differences";
 
 export interface ReviewCandidate {
   tradeId: number;
@@ -30,15 +30,19 @@ export interface ReviewCandidate {
   newPnlUsd: string | null;
 }
 
-/** A sell whose old pnl_usd differs from its new PnL, and why. */
-export interface SellDifference {
-  id: number;
-  symbol: string;
-  orderTime: string;
-  oldPnlUsd: string;
-  newPnlUsd: string;
-  oldParentId: number | null;
-  cause: DiscrepancyCause;
+export interface ReviewSync {
+  runId: number;
+  version: number;
+  symbols: string[];
+  /** Every item the run's findings call for: unmatched sells, unusable trades, the differences a person must look at. */
+  candidates: Iterable<ReviewCandidate>;
+  /** Incremental runs: items of trades at or before these points were not re-examined; keep them. */
+  preservedUpTo?: { symbol: string; lastOrderTime: string; lastTradeId: number }[];
+  /** Every sell of the run whose PnL differs, with its cause, and their totals per symbol and cause. */
+  differences?: readonly PnlDifference[];
+  totals?: readonly CauseTotal[];
+  /** A full run of every symbol: the version's differences are swapped in whole. */
+  swapDifferences?: boolean;
 }
 
 const CANDIDATE_COLUMNS = [
@@ -46,27 +50,8 @@ const CANDIDATE_COLUMNS = [
   "old_pnl_usd", "new_pnl_usd",
 ] as const;
 
-const DIFFERENCE_COLUMNS = [
-  "allocation_version", "sell_trade_id", "symbol", "sell_time", "old_parent_id", "old_pnl_usd", "new_pnl_usd",
-  "difference_usd", "cause", "computation_id",
-] as const;
-
-/** "$1,234.50" / "-$0.01" in SQL, for reason texts only. */
-const usd = (x: string) =>
-  `(CASE WHEN ${x} < 0 THEN '-' ELSE '' END || '$' || to_char(abs(round(${x}, 2)), 'FM999,999,999,999,990.00'))`;
-
-export async function syncReviewItems(
-  tx: SqlClient,
-  runId: number,
-  version: number,
-  symbols: string[],
-  candidates: Iterable<ReviewCandidate>,
-  /** Incremental runs: items of trades at or before these points were not re-examined; keep them. */
-  preservedUpTo: { symbol: string; lastOrderTime: string; lastTradeId: number }[] = [],
-  /** Every sell of the run whose PnL differs, with its cause. */
-  differences: Iterable<SellDifference> = [],
-): Promise<{ opened: number; closed: number }> {
-  const settings = await readComputeSettings(tx);
+export async function syncReviewItems(tx: SqlClient, sync: ReviewSync): Promise<{ opened: number; closed: number }> {
+  const { runId, version, symbols, preservedUpTo = [] } = sync;
   await tx.exec(`
     DROP TABLE IF EXISTS pg_temp.review_candidates;
     CREATE TEMP TABLE review_candidates (
@@ -82,7 +67,7 @@ export async function syncReviewItems(
     "review_candidates",
     CANDIDATE_COLUMNS,
     (function* () {
-      for (const c of candidates) {
+      for (const c of sync.candidates) {
         yield [
           c.tradeId, c.symbol, c.issueType, c.severity, c.reason, JSON.stringify(c.details), c.unmatchedSize,
           c.notionalUsd, c.oldPnlUsd, c.newPnlUsd,
@@ -97,26 +82,13 @@ export async function syncReviewItems(
   );
   await tx.query("SELECT set_config('enable_nestloop', 'off', true)");
 
-  await storeDifferences(tx, runId, version, symbols, differences, preservedUpTo.length > 0);
-  await tx.query(
-    `INSERT INTO review_candidates (trade_id, symbol, issue_type, severity, reason, details, old_pnl_usd, new_pnl_usd)
-     SELECT d.sell_trade_id, d.symbol, 'pnl_discrepancy',
-       CASE WHEN abs(d.difference_usd) < $3::numeric THEN 'low' WHEN abs(d.difference_usd) < $4::numeric THEN 'medium'
-         WHEN abs(d.difference_usd) < $5::numeric THEN 'high' ELSE 'critical' END,
-       'Old PnL ' || ${usd("d.old_pnl_usd")} || ', new FIFO PnL ' || ${usd("d.new_pnl_usd")}
-         || ' (difference ' || ${usd("d.difference_usd")} || '); cause: ' || replace(d.cause, '_', ' '),
-       jsonb_build_object('month', to_char(d.sell_time AT TIME ZONE 'UTC', 'YYYY-MM'), 'differenceUsd', d.difference_usd::text,
-         'oldParentId', d.old_parent_id, 'cause', d.cause, 'sellTime', d.sell_time::text),
-       d.old_pnl_usd, d.new_pnl_usd
-     FROM fifo_pnl_differences d
-     LEFT JOIN fifo_cause_decisions a ON a.allocation_version = d.allocation_version AND a.cause = d.cause AND a.undone_at IS NULL
-     WHERE d.allocation_version = $1 AND d.computation_id = $2 AND a.id IS NULL
-       AND (d.cause = 'unexplained' OR abs(d.difference_usd) > $6::numeric)`,
-    [
-      version, runId, settings.severity.lowBelow, settings.severity.mediumBelow, settings.severity.highBelow,
-      settings.pnlDiscrepancyItemAboveUsd,
-    ],
-  );
+  await storeDifferences(tx, {
+    runId, version, symbols,
+    differences: sync.differences ?? [],
+    totals: sync.totals ?? [],
+    swap: sync.swapDifferences ?? false,
+    resumed: new Set(preservedUpTo.map((p) => p.symbol)),
+  });
   // Temp tables have no statistics until analyzed.
   await tx.exec("ANALYZE review_candidates; ANALYZE review_preserved;");
   const label = `run #${runId}`;
@@ -187,45 +159,14 @@ export async function syncReviewItems(
        AND (q.severity, q.reason, q.details) IS DISTINCT FROM (c.severity, c.reason, c.details)`,
   );
 
-  const settled = await settleAcceptedCauses(tx, runId, version, symbols, label);
+  const [accepted] = await tx.query<{ any: boolean }>(
+    "SELECT EXISTS (SELECT 1 FROM fifo_cause_decisions WHERE allocation_version = $1 AND undone_at IS NULL) AS any",
+    [version],
+  );
+  const settled = accepted!.any ? await settleAcceptedCauses(tx, runId, version, symbols, label) : 0;
   const closed = await closeSolvedItems(tx, runId, version, symbols, label, preservedUpTo.length > 0);
   await tx.query("SELECT set_config('enable_nestloop', 'on', true)");
   return { opened: opened!.n + reopened!.n, closed: closed + settled };
-}
-
-/** Replaces the version's differing sells of these symbols (those the run re-examined) and their totals. */
-async function storeDifferences(
-  tx: SqlClient,
-  runId: number,
-  version: number,
-  symbols: string[],
-  differences: Iterable<SellDifference>,
-  incremental: boolean,
-): Promise<void> {
-  await tx.query(
-    `DELETE FROM fifo_pnl_differences d WHERE d.allocation_version = $1 AND d.symbol = ANY ($2::text[])
-     ${incremental ? `AND NOT EXISTS (SELECT 1 FROM review_preserved p WHERE p.symbol = d.symbol
-       AND (d.sell_time, d.sell_trade_id) <= (p.last_order_time, p.last_trade_id))` : ""}`,
-    [version, symbols],
-  );
-  await tx.copyIn(
-    "fifo_pnl_differences",
-    DIFFERENCE_COLUMNS,
-    (function* () {
-      for (const d of differences) {
-        const difference = new Big(d.newPnlUsd).minus(d.oldPnlUsd).toFixed();
-        yield [version, d.id, d.symbol, d.orderTime, d.oldParentId, d.oldPnlUsd, d.newPnlUsd, difference, d.cause, runId];
-      }
-    })(),
-  );
-  await tx.query("DELETE FROM fifo_cause_totals WHERE allocation_version = $1 AND symbol = ANY ($2::text[])", [version, symbols]);
-  await tx.query(
-    `INSERT INTO fifo_cause_totals (allocation_version, symbol, cause, sells, total_difference_usd, largest_abs_difference_usd)
-     SELECT $1, symbol, cause, count(*), sum(difference_usd), max(abs(difference_usd))
-     FROM fifo_pnl_differences WHERE allocation_version = $1 AND symbol = ANY ($2::text[])
-     GROUP BY symbol, cause`,
-    [version, symbols],
-  );
 }
 
 /** Open pnl_discrepancy items of a cause a reviewer accepted: settled by that decision. */

@@ -1,6 +1,7 @@
 // The Discrepancies page's cause summary: per cause, how many sells differ, by how much in total,
 // the largest difference, a few example sells, and whether a reviewer accepted the cause.
-// Read from fifo_cause_totals (a handful of rows per symbol) and the examples' index.
+// Read from fifo_cause_totals (a handful of rows per symbol, with the run's examples).
+import { EXAMPLES_PER_CAUSE } from "@/lib/compute/cause-totals";
 import type { SqlClient } from "../sql-client";
 
 export interface CauseExample {
@@ -21,7 +22,6 @@ export interface CauseSummaryRow {
   openItems: number;
 }
 
-const EXAMPLES_PER_CAUSE = 3;
 
 export async function causeSummary(db: SqlClient, version: number, symbol?: string): Promise<CauseSummaryRow[]> {
   const totals = await db.query<{ cause: string; sells: number; total: string; largest: string }>(
@@ -34,16 +34,12 @@ export async function causeSummary(db: SqlClient, version: number, symbol?: stri
   if (totals.length === 0) return [];
   const [examples, decisions, open] = await Promise.all([
     db.query<{ cause: string; trade_id: number; symbol: string; difference_usd: string }>(
-      // The largest few of each (symbol, cause), then the largest few of each cause.
+      // The largest few of each (symbol, cause), kept by the run, then the largest few of each cause.
       `SELECT cause, trade_id, symbol, difference_usd FROM (
-         SELECT t.cause, e.sell_trade_id AS trade_id, e.symbol, e.difference_usd::text AS difference_usd,
-           row_number() OVER (PARTITION BY t.cause ORDER BY abs(e.difference_usd) DESC, e.sell_trade_id) AS n
-         FROM fifo_cause_totals t
-         CROSS JOIN LATERAL (
-           SELECT d.sell_trade_id, d.symbol, d.difference_usd FROM fifo_pnl_differences d
-           WHERE d.allocation_version = t.allocation_version AND d.symbol = t.symbol AND d.cause = t.cause
-           ORDER BY abs(d.difference_usd) DESC, d.sell_trade_id LIMIT ${EXAMPLES_PER_CAUSE}
-         ) e
+         SELECT t.cause, (e.v->>'tradeId')::bigint AS trade_id, t.symbol, e.v->>'differenceUsd' AS difference_usd,
+           row_number() OVER (PARTITION BY t.cause
+             ORDER BY abs((e.v->>'differenceUsd')::numeric) DESC, (e.v->>'tradeId')::bigint) AS n
+         FROM fifo_cause_totals t CROSS JOIN LATERAL jsonb_array_elements(t.examples) AS e(v)
          WHERE t.allocation_version = $1 AND ($2::text IS NULL OR t.symbol = $2)
        ) x WHERE n <= ${EXAMPLES_PER_CAUSE} ORDER BY cause, n`,
       [version, symbol ?? null],

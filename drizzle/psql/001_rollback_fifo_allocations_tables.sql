@@ -25,6 +25,8 @@ BEGIN;
 -- 0015 (app_users.disabled_at, app_user_changes, session and sign-in indexes) belongs to the
 -- users and is kept on purpose; it is idempotent, so migrating again after a rollback works.
 
+-- 0017: fifo_pnl_differences' partitions (fifo_pnl_differences_v<N>, fifo_pnl_differences_default)
+-- go with the table, fifo_cause_totals.examples with its table (0008, below).
 -- 0016: the dash_* tables' partitions (dash_<table>_v<N>, dash_<table>_default) go with the
 -- tables themselves (0002, below).
 

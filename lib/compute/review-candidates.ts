@@ -56,6 +56,10 @@ export interface PnlDifference {
   orderTime: string;
   oldPnlUsd: string;
   newPnlUsd: string;
+  /** new - old */
+  differenceUsd: string;
+  /** |difference| > pnl_discrepancy_item_above_usd: an item of its own unless its cause is accepted. */
+  aboveItemThreshold: boolean;
   oldParentId: number | null;
   cause: DiscrepancyCause;
 }
@@ -65,7 +69,7 @@ export function pnlDifference(
   sell: { id: number; symbol: string; orderTime: string; oldPnlUsd: string | null; oldParentId: number | null },
   newPnlUsd: Big,
   settings: ComputeSettings,
-): Omit<PnlDifference, "cause"> | null {
+): { difference: Omit<PnlDifference, "cause">; exact: Big } | null {
   if (sell.oldPnlUsd === null) return null;
   let old: Big;
   try {
@@ -73,14 +77,58 @@ export function pnlDifference(
   } catch {
     return null;
   }
-  if (newPnlUsd.minus(old).abs().lte(settings.pnlDiscrepancyThresholdUsd)) return null;
+  const exact = newPnlUsd.minus(old);
+  const size = exact.abs();
+  if (size.lte(settings.pnlDiscrepancyThresholdUsd)) return null;
   return {
-    id: sell.id,
-    symbol: sell.symbol,
-    orderTime: sell.orderTime,
-    oldPnlUsd: old.toFixed(),
-    newPnlUsd: newPnlUsd.toFixed(),
-    oldParentId: sell.oldParentId,
+    exact,
+    difference: {
+      id: sell.id,
+      symbol: sell.symbol,
+      orderTime: sell.orderTime,
+      oldPnlUsd: old.toFixed(),
+      newPnlUsd: newPnlUsd.toFixed(),
+      differenceUsd: exact.toFixed(),
+      aboveItemThreshold: size.gt(settings.pnlDiscrepancyItemAboveUsd),
+      oldParentId: sell.oldParentId,
+    },
+  };
+}
+
+/**
+ * The differing sells a person must look at: an unexplained cause, or a difference above
+ * pnl_discrepancy_item_above_usd, and never a cause accepted for the version.
+ */
+export function* pnlDiscrepancyCandidates(
+  differences: Iterable<PnlDifference>,
+  settings: ComputeSettings,
+  acceptedCauses: ReadonlySet<string>,
+): Iterable<ReviewCandidate> {
+  for (const d of differences) {
+    if ((d.cause === "unexplained" || d.aboveItemThreshold) && !acceptedCauses.has(d.cause)) yield pnlDiscrepancyCandidate(d, settings);
+  }
+}
+
+function pnlDiscrepancyCandidate(d: PnlDifference, settings: ComputeSettings): ReviewCandidate {
+  return {
+    tradeId: d.id,
+    symbol: d.symbol,
+    issueType: "pnl_discrepancy",
+    severity: severityFor(d.differenceUsd.replace(/^-/, ""), thresholds(settings)),
+    reason:
+      `Old PnL ${signedUsd(d.oldPnlUsd)}, new FIFO PnL ${signedUsd(d.newPnlUsd)} ` +
+      `(difference ${signedUsd(d.differenceUsd)}); cause: ${d.cause.replace(/_/g, " ")}`,
+    details: {
+      month: d.orderTime.slice(0, 7),
+      differenceUsd: d.differenceUsd,
+      oldParentId: d.oldParentId,
+      cause: d.cause,
+      sellTime: d.orderTime,
+    },
+    unmatchedSize: null,
+    notionalUsd: null,
+    oldPnlUsd: d.oldPnlUsd,
+    newPnlUsd: d.newPnlUsd,
   };
 }
 
@@ -95,7 +143,19 @@ function thresholds(settings: ComputeSettings) {
 /** "$1,234.50" / "-$0.01": for reason texts only; stored figures stay exact. */
 export function formatUsd(value: string): string {
   const v = new Big(value).round(2, Big.roundHalfEven);
-  const [int, frac = "00"] = v.abs().toFixed(2).split(".");
-  const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${v.lt(0) ? "-" : ""}$${grouped}.${frac}`;
+  return `${v.lt(0) ? "-" : ""}$${grouped(v.abs().toFixed(2))}`;
+}
+
+/**
+ * The texts review items had when SQL wrote them: the sign of the exact value, then the amount
+ * rounded half away from zero (PostgreSQL's round), so a rerun does not rewrite every open item.
+ */
+function signedUsd(value: string): string {
+  const v = new Big(value);
+  return `${v.lt(0) ? "-" : ""}$${grouped(v.abs().round(2, Big.roundHalfUp).toFixed(2))}`;
+}
+
+function grouped(amount: string): string {
+  const [int, frac = "00"] = amount.split(".");
+  return `${int!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${frac}`;
 }

@@ -5,7 +5,8 @@ import Big from "big.js";
 import { FifoBook, MonthEndRecorder, monthEndOf, utcMonthOf, type ApplyResult, type LotMethod, type MonthEndLots, type OpenLot, type UnmatchedSell } from "@/lib/fifo";
 import { fixVersionMethod, methodForRun } from "@/db/compute/methods";
 import { clearResults, writeAllocations, writeSnapshots, writeUnmatchedSells, type AllocationOut, type SnapshotOut } from "@/db/compute/allocation-store";
-import { ensureVersionPartition, partitionName, replaceVersionAllocations } from "@/db/compute/allocation-partitions";
+import { ensureVersionPartition, partitionName, replaceVersionAllocations } from "@/db/compute/version-partitions";
+import { acceptedCauses } from "@/db/compute/pnl-differences";
 import { syncReviewItems, type ReviewCandidate } from "@/db/compute/review-sync";
 import {
   createRun,
@@ -33,7 +34,8 @@ import type { SqlClient } from "@/db/sql-client";
 import { liveRunIds, registerLiveRun, unregisterLiveRun } from "./live-runs";
 import { ProgressTracker } from "./progress-tracker";
 import { CauseTracker } from "./cause-tracker";
-import { invalidTradeCandidate, pnlDifference, unmatchedCandidate, type PnlDifference } from "./review-candidates";
+import { CauseTotals } from "./cause-totals";
+import { invalidTradeCandidate, pnlDifference, pnlDiscrepancyCandidates, unmatchedCandidate, type PnlDifference } from "./review-candidates";
 import { planSymbols, type SymbolPlan } from "./run-plan";
 
 export interface RunRequest {
@@ -188,7 +190,13 @@ async function computeRun(db: SqlClient, run: RunRow, context: RunContext): Prom
     // A full run replaces most rows of these tables: fresh statistics keep the pages' plans sane.
     // An incremental run adds a few rows; autovacuum's statistics stay good enough for those.
     const analyze = run.mode === "full"
-      ? [partitionName(run.allocation_version), "fifo_unmatched_sells", "manual_review_queue", "fifo_inventory_snapshot"]
+      ? [
+          partitionName(run.allocation_version),
+          ...(swapsPartition(run) ? [partitionName(run.allocation_version, "fifo_pnl_differences")] : []),
+          "fifo_unmatched_sells",
+          "manual_review_queue",
+          "fifo_inventory_snapshot",
+        ]
       : ["fifo_inventory_snapshot"];
     await db.exec(analyze.map((table) => `ANALYZE ${table};`).join(" "));
     context.timings.analyze = Math.round(performance.now() - started);
@@ -345,7 +353,16 @@ async function writeResults(
   tracker.phase = "reviewing";
   await p.checkpoint(true);
   const preserved = p.plans.flatMap((plan) => (plan.resumeFrom ? [{ symbol: plan.symbol, ...plan.resumeFrom.point }] : []));
-  const review = await syncReviewItems(tx, run.id, version, p.symbols, collector.candidates(), preserved, collector.pnlDifferences);
+  const review = await syncReviewItems(tx, {
+    runId: run.id,
+    version,
+    symbols: p.symbols,
+    candidates: collector.candidates(await acceptedCauses(tx, version)),
+    preservedUpTo: preserved,
+    differences: collector.pnlDifferences,
+    totals: collector.causeTotals.result(),
+    swapDifferences: swapsPartition(run),
+  });
   p.timer("review");
 
   tracker.phase = "done";
@@ -400,6 +417,7 @@ class FindingsCollector {
   private readonly problems: ReviewCandidate[] = [];
   /** Often one per sell (the old system was wrong a lot): compact until written. */
   readonly pnlDifferences: PnlDifference[] = [];
+  readonly causeTotals = new CauseTotals();
   private causes = new CauseTracker();
   invalidTrades = 0;
   private readonly finished = new Map<string, SnapshotOut>();
@@ -427,17 +445,22 @@ class FindingsCollector {
     }
     if (trade.side === "sell" && !unusable && (allocations.length > 0 || unmatched)) {
       const newPnl = allocations.reduce((sum, a) => sum.plus(a.pnlUsd), new Big(0));
-      const difference = pnlDifference(trade, newPnl, this.settings);
-      if (difference) {
-        this.causes.explain({ oldParentId: trade.oldParentId, oldPnlUsd: difference.oldPnlUsd }, result, (cause) =>
-          this.pnlDifferences.push({ ...difference, cause }),
-        );
+      const found = pnlDifference(trade, newPnl, this.settings);
+      if (found) {
+        const { difference, exact } = found;
+        this.causes.explain({ oldParentId: trade.oldParentId, oldPnlUsd: difference.oldPnlUsd }, result, (cause) => {
+          const d = { ...difference, cause };
+          this.pnlDifferences.push(d);
+          this.causeTotals.add(d, exact);
+        });
       }
     }
   }
 
-  *candidates(): Iterable<ReviewCandidate> {
+  /** Unmatched sells, unusable trades, and the differing sells a person must look at. */
+  *candidates(acceptedCauses: ReadonlySet<string>): Iterable<ReviewCandidate> {
     yield* this.problems;
+    yield* pnlDiscrepancyCandidates(this.pnlDifferences, this.settings, acceptedCauses);
   }
 
   /** Symbols that read trades or were recomputed from their first trade. */

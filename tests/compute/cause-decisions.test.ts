@@ -1,6 +1,7 @@
 // Accepting a cause for a version settles its items now and in later runs; undoing it reopens
 // them; the decision and each item's change stay in the history.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { causeSummary } from "@/db/queries/discrepancy-causes";
 import { acceptCause, causeDecisions, undoCauseDecision } from "@/db/review/cause-decisions";
 import { createUser } from "@/db/users";
 import { computeAllocations } from "@/lib/compute/run-computation";
@@ -59,6 +60,25 @@ describe("accepting a cause", () => {
       { sell_trade_id: 4, cause: "stale_lot" },
       { sell_trade_id: 7, cause: "stale_lot" },
       { sell_trade_id: 8, cause: "unexplained" },
+    ]);
+  });
+
+  test("the cause summary gives each cause's sells, totals and largest differences (written by the run)", async () => {
+    const summary = await causeSummary(t.db, 1);
+    expect(summary.map(({ cause, sells, totalDifferenceUsd, largestAbsDifferenceUsd, examples, openItems }) => ({
+      cause, sells, totalDifferenceUsd, largestAbsDifferenceUsd, examples, openItems,
+    }))).toEqual([
+      {
+        cause: "stale_lot", sells: 2, totalDifferenceUsd: "-2200", largestAbsDifferenceUsd: "2000", openItems: 1,
+        examples: [
+          { tradeId: 4, symbol: "BTC-USD", differenceUsd: "-2000" },
+          { tradeId: 7, symbol: "BTC-USD", differenceUsd: "-200" },
+        ],
+      },
+      {
+        cause: "unexplained", sells: 1, totalDifferenceUsd: "14", largestAbsDifferenceUsd: "14", openItems: 1,
+        examples: [{ tradeId: 8, symbol: "BTC-USD", differenceUsd: "14" }],
+      },
     ]);
   });
 

@@ -25,6 +25,15 @@ const results = async (version: number, symbol: string) => ({
     "SELECT last_trade_id, trades_processed, trades_checksum, open_lots, open_size::text FROM fifo_inventory_snapshot WHERE allocation_version = $1 AND symbol = $2",
     [version, symbol],
   ),
+  differences: await t.db.query(
+    "SELECT sell_trade_id, cause, difference_usd::text FROM fifo_pnl_differences WHERE allocation_version = $1 AND symbol = $2 ORDER BY 1",
+    [version, symbol],
+  ),
+  causeTotals: await t.db.query(
+    `SELECT cause, sells::int, total_difference_usd::text, largest_abs_difference_usd::text, examples
+     FROM fifo_cause_totals WHERE allocation_version = $1 AND symbol = $2 ORDER BY cause`,
+    [version, symbol],
+  ),
   openItems: await t.db.query(
     "SELECT trade_id, issue_type FROM manual_review_queue WHERE allocation_version = $1 AND symbol = $2 AND status IN ('pending', 'in_review') ORDER BY 1, 2",
     [version, symbol],
@@ -39,6 +48,8 @@ const tradeArb = fc.record({
   price: decimal(50_000, 2),
   fee: decimal(100, 3),
   minutes: fc.integer({ min: 0, max: 3 }), // gaps of 0 make equal timestamps
+  // the old system's PnL of a sell: differing sells, their causes and totals per cause
+  oldPnl: fc.option(fc.integer({ min: -50_000, max: 50_000 }).map((n) => (n / 100).toFixed(2)), { nil: undefined }),
 });
 
 let run = 0;
@@ -51,7 +62,10 @@ test("incremental after appended trades equals a full recompute (random historie
       let minute = 0;
       const spec = (x: (typeof first)[number]): TradeSpec => {
         minute += x.minutes;
-        return { symbol, side: x.side, size: x.size, price: x.price, fee: x.fee, time: new Date(Date.UTC(2025, 0, 1, 0, minute)).toISOString() };
+        return {
+          symbol, side: x.side, size: x.size, price: x.price, fee: x.fee, oldPnl: x.side === "sell" ? x.oldPnl : undefined,
+          time: new Date(Date.UTC(2025, 0, 1, 0, minute)).toISOString(),
+        };
       };
       await insertTrades(t.db, first.map(spec));
       expect((await compute(incremental, [symbol], "full")).status).toBe("succeeded");
@@ -66,7 +80,7 @@ test("incremental after appended trades equals a full recompute (random historie
     }),
     { numRuns: 12 },
   );
-}, 120_000);
+}, 240_000); // PGlite on a loaded 2-core machine: 12 histories took 105 s
 
 test("a backdated trade forces a full recompute of its symbol only", async () => {
   const trades = (symbol: string): TradeSpec[] => [

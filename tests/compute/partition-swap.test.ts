@@ -1,5 +1,5 @@
 // The full run's write path: a fresh partition per version, swapped in inside the run's
-// transaction (migration 0009, db/compute/allocation-partitions.ts). On both engines.
+// transaction (migration 0009, db/compute/version-partitions.ts). On both engines.
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { computeAllocations } from "@/lib/compute/run-computation";
 import { createTestDatabase, usingRealServer, type TestDatabase } from "../helpers/database";

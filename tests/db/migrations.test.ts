@@ -18,6 +18,7 @@ const MIGRATED_OBJECTS = [
   "fifo_inventory_snapshot",
   "fifo_manual_trades",
   "fifo_pnl_differences",
+  "fifo_pnl_differences_default",
   "fifo_settings",
   "fifo_trade_indexes",
   "fifo_unmatched_sells",

@@ -1,42 +1,44 @@
-// fifo_allocations is partitioned by version (migration 0009): fifo_allocations_v<N> per version,
-// plus fifo_allocations_default for rows of versions that have no partition yet.
-// A full run of every symbol writes its allocations into a fresh table without indexes, builds the
-// indexes once after the load (far cheaper than maintaining five B-trees row by row), and swaps it
+// Tables partitioned by version: fifo_allocations (migration 0009) and fifo_pnl_differences (0017),
+// each with <table>_v<N> per version plus <table>_default for rows of versions that have no
+// partition yet.
+// A full run of every symbol writes the version's rows into a fresh table without indexes, builds
+// the indexes once after the load (far cheaper than maintaining B-trees row by row), and swaps it
 // in for the version's partition. All of it happens inside the run's transaction: if the run fails
 // or is killed, the fresh table is rolled back and the previous partition is untouched.
 import { quoteIdent, type SqlClient } from "../sql-client";
 
-const PARENT = "fifo_allocations";
-const DEFAULT_PARTITION = "fifo_allocations_default";
+export type VersionTable = "fifo_allocations" | "fifo_pnl_differences";
 
 function checkedVersion(version: number): number {
   if (!Number.isSafeInteger(version) || version < 1) throw new Error(`invalid allocation version ${version}`);
   return version;
 }
 
-export function partitionName(version: number): string {
-  return `fifo_allocations_v${checkedVersion(version)}`;
+export function partitionName(version: number, parent: VersionTable = "fifo_allocations"): string {
+  return `${parent}_v${checkedVersion(version)}`;
 }
+
+const defaultPartition = (parent: VersionTable) => `${parent}_default`;
 
 async function exists(tx: SqlClient, table: string): Promise<boolean> {
   const [row] = await tx.query<{ ok: boolean }>("SELECT to_regclass($1) IS NOT NULL AS ok", [`public.${table}`]);
   return row!.ok;
 }
 
-/** A table shaped like fifo_allocations, without indexes, that only accepts `version`'s rows. */
-async function createLoadTable(tx: SqlClient, table: string, version: number): Promise<void> {
+/** A table shaped like `parent`, without indexes, that only accepts `version`'s rows. */
+async function createLoadTable(tx: SqlClient, parent: VersionTable, table: string, version: number): Promise<void> {
   await tx.exec(
-    `CREATE TABLE ${table} (LIKE ${PARENT} INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
+    `CREATE TABLE ${table} (LIKE ${parent} INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
        CONSTRAINT ${table}_version CHECK (allocation_version = ${checkedVersion(version)}))`,
   );
 }
 
 /** The parent's primary key and indexes, rewritten for `table` (so ATTACH adopts them as they are). */
-async function buildIndexesLike(tx: SqlClient, table: string): Promise<void> {
+async function buildIndexesLike(tx: SqlClient, parent: VersionTable, table: string): Promise<void> {
   const constraints = await tx.query<{ def: string }>(
     `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint
      WHERE conrelid = $1::regclass AND contype IN ('p', 'u') ORDER BY contype, conname`,
-    [`public.${PARENT}`],
+    [`public.${parent}`],
   );
   for (const c of constraints) await tx.exec(`ALTER TABLE ${table} ADD ${c.def}`);
   const indexes = await tx.query<{ def: string }>(
@@ -44,11 +46,11 @@ async function buildIndexesLike(tx: SqlClient, table: string): Promise<void> {
      WHERE x.indrelid = $1::regclass
        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.conrelid = x.indrelid)
      ORDER BY x.indexrelid`,
-    [`public.${PARENT}`],
+    [`public.${parent}`],
   );
-  const head = /^CREATE (UNIQUE )?INDEX \S+ ON (ONLY )?(public\.)?fifo_allocations /;
+  const head = new RegExp(`^CREATE (UNIQUE )?INDEX \\S+ ON (ONLY )?(public\\.)?${parent} `);
   for (const { def } of indexes) {
-    if (!head.test(def)) throw new Error(`unexpected index definition on ${PARENT}: ${def}`);
+    if (!head.test(def)) throw new Error(`unexpected index definition on ${parent}: ${def}`);
     await tx.exec(def.replace(head, (_m, unique: string | undefined) => `CREATE ${unique ?? ""}INDEX ON ${table} `));
   }
 }
@@ -58,19 +60,19 @@ async function buildIndexesLike(tx: SqlClient, table: string): Promise<void> {
  * the default partition exclusively (to scan it), so two runs of different versions that each
  * held the default partition and waited for the parent would deadlock. Held until commit.
  */
-async function lockParent(tx: SqlClient): Promise<void> {
-  await tx.exec(`LOCK TABLE ${PARENT} IN SHARE UPDATE EXCLUSIVE MODE`);
+async function lockParent(tx: SqlClient, parent: VersionTable): Promise<void> {
+  await tx.exec(`LOCK TABLE ${parent} IN SHARE UPDATE EXCLUSIVE MODE`);
 }
 
 /** Puts `table` in place as `version`'s partition, replacing the previous one and any default rows. */
-async function swapIn(tx: SqlClient, table: string, version: number): Promise<void> {
-  const partition = partitionName(version);
+async function swapIn(tx: SqlClient, parent: VersionTable, table: string, version: number): Promise<void> {
+  const partition = partitionName(version, parent);
   if (await exists(tx, partition)) {
-    await tx.exec(`ALTER TABLE ${PARENT} DETACH PARTITION ${partition}`);
+    await tx.exec(`ALTER TABLE ${parent} DETACH PARTITION ${partition}`);
     await tx.exec(`DROP TABLE ${partition}`);
   }
   if (table !== partition) await renameLoadTable(tx, table, partition);
-  await tx.exec(`ALTER TABLE ${PARENT} ATTACH PARTITION ${partition} FOR VALUES IN (${version})`);
+  await tx.exec(`ALTER TABLE ${parent} ATTACH PARTITION ${partition} FOR VALUES IN (${version})`);
 }
 
 /** The table, its indexes and its version check take the partition's name (the old one is gone). */
@@ -87,44 +89,56 @@ async function renameLoadTable(tx: SqlClient, table: string, partition: string):
 }
 
 /**
- * Gives `version` its own partition if it has none, moving its rows out of the default partition.
- * Runs that write through the parent (incremental runs, runs of some symbols) call this first.
+ * Gives `version` its own partition of `parent` if it has none, moving its rows out of the default
+ * partition. Runs that write through the parent (incremental runs, runs of some symbols) call this first.
  */
-export async function ensureVersionPartition(tx: SqlClient, version: number): Promise<void> {
-  const partition = partitionName(version);
+export async function ensureVersionPartition(tx: SqlClient, version: number, parent: VersionTable = "fifo_allocations"): Promise<void> {
+  const partition = partitionName(version, parent);
   if (await exists(tx, partition)) return;
-  await lockParent(tx);
+  await lockParent(tx, parent);
   if (await exists(tx, partition)) return;
-  await createLoadTable(tx, partition, version);
-  await tx.query(`INSERT INTO ${partition} SELECT * FROM ${DEFAULT_PARTITION} WHERE allocation_version = $1`, [version]);
-  await tx.query(`DELETE FROM ${DEFAULT_PARTITION} WHERE allocation_version = $1`, [version]);
-  await buildIndexesLike(tx, partition);
-  await tx.exec(`ALTER TABLE ${PARENT} ATTACH PARTITION ${partition} FOR VALUES IN (${version})`);
+  await createLoadTable(tx, parent, partition, version);
+  await tx.query(`INSERT INTO ${partition} SELECT * FROM ${defaultPartition(parent)} WHERE allocation_version = $1`, [version]);
+  await tx.query(`DELETE FROM ${defaultPartition(parent)} WHERE allocation_version = $1`, [version]);
+  await buildIndexesLike(tx, parent, partition);
+  await tx.exec(`ALTER TABLE ${parent} ATTACH PARTITION ${partition} FOR VALUES IN (${version})`);
 }
 
 /**
- * Replaces every allocation of `version` with `load`'s rows: `load` fills a fresh unindexed table
- * (COPY), the indexes are built once, and the table is swapped in as the version's partition.
+ * Replaces every row of `version` in `parent` with `load`'s rows: `load` fills a fresh unindexed
+ * table (COPY), the indexes are built once, and the table is swapped in as the version's partition.
  * Returns what `load` returned (the number of rows written).
  */
-export async function replaceVersionAllocations(
+export async function replaceVersionRows(
   tx: SqlClient,
+  parent: VersionTable,
   version: number,
   runId: number,
   load: (table: string) => Promise<number>,
   onLoaded?: () => void,
 ): Promise<number> {
   if (!Number.isSafeInteger(runId) || runId < 1) throw new Error(`invalid run id ${runId}`);
-  const table = `fifo_allocations_load_r${runId}`;
+  const table = `${parent}_load_r${runId}`;
   // Before anything reads the parent: CREATE TABLE ... LIKE takes a share lock on it, and taking
   // this lock after that is an upgrade two swapping runs deadlock on (each holds the share lock the
   // other's DETACH waits for). Concurrent full runs of other versions load one after the other.
-  await lockParent(tx);
-  await createLoadTable(tx, table, version);
+  await lockParent(tx, parent);
+  await createLoadTable(tx, parent, table, version);
   const written = await load(table);
   onLoaded?.();
-  await buildIndexesLike(tx, table);
-  await tx.query(`DELETE FROM ${DEFAULT_PARTITION} WHERE allocation_version = $1`, [version]);
-  await swapIn(tx, table, version);
+  await buildIndexesLike(tx, parent, table);
+  await tx.query(`DELETE FROM ${defaultPartition(parent)} WHERE allocation_version = $1`, [version]);
+  await swapIn(tx, parent, table, version);
   return written;
+}
+
+/** fifo_allocations' rows of `version` (see replaceVersionRows). */
+export function replaceVersionAllocations(
+  tx: SqlClient,
+  version: number,
+  runId: number,
+  load: (table: string) => Promise<number>,
+  onLoaded?: () => void,
+): Promise<number> {
+  return replaceVersionRows(tx, "fifo_allocations", version, runId, load, onLoaded);
 }
