@@ -4,7 +4,8 @@
 // builds their indexes once, and swaps them in for the version's partitions: no DELETE of the
 // old rows, no index maintained row by row. All inside the rebuild's transaction: if it fails,
 // the fresh tables are rolled back and the previous partitions stay.
-import { quoteIdent, type SqlClient } from "./sql-client";
+import { buildIndexesLike, renameLoadTable } from "./compute/version-partitions";
+import type { SqlClient } from "./sql-client";
 
 /** The read models with one row set per allocation_version (dash_version_sell_diff is per pair). */
 export const VERSION_TABLES = [
@@ -45,25 +46,8 @@ export async function createLoadTables(tx: SqlClient, version: number): Promise<
 }
 
 /** The parent's primary key and indexes, built on `load` (so ATTACH adopts them as they are). */
-export async function buildIndexes(tx: SqlClient, table: VersionTable, load: string): Promise<void> {
-  const constraints = await tx.query<{ def: string }>(
-    `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint
-     WHERE conrelid = $1::regclass AND contype IN ('p', 'u') ORDER BY contype, conname`,
-    [`public.${table}`],
-  );
-  for (const c of constraints) await tx.exec(`ALTER TABLE ${load} ADD ${c.def}`);
-  const indexes = await tx.query<{ def: string }>(
-    `SELECT pg_get_indexdef(x.indexrelid) AS def FROM pg_index x
-     WHERE x.indrelid = $1::regclass
-       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.conrelid = x.indrelid)
-     ORDER BY x.indexrelid`,
-    [`public.${table}`],
-  );
-  const head = new RegExp(`^CREATE (UNIQUE )?INDEX \\S+ ON (ONLY )?(public\\.)?${table} `);
-  for (const { def } of indexes) {
-    if (!head.test(def)) throw new Error(`unexpected index definition on ${table}: ${def}`);
-    await tx.exec(def.replace(head, (_m, unique: string | undefined) => `CREATE ${unique ?? ""}INDEX ON ${load} `));
-  }
+export function buildIndexes(tx: SqlClient, table: VersionTable, load: string): Promise<void> {
+  return buildIndexesLike(tx, table, load);
 }
 
 /**
@@ -79,20 +63,7 @@ export async function swapIn(tx: SqlClient, version: number, loads: ReadModelTab
     await tx.query(`DELETE FROM ${table}_default WHERE allocation_version = $1`, [version]);
     const [existing] = await tx.query<{ ok: boolean }>("SELECT to_regclass($1) IS NOT NULL AS ok", [`public.${partition}`]);
     if (existing!.ok) await tx.exec(`DROP TABLE ${partition}`);
-    await rename(tx, loads[table], partition);
+    await renameLoadTable(tx, loads[table], partition);
     await tx.exec(`ALTER TABLE ${table} ATTACH PARTITION ${partition} FOR VALUES IN (${checkedVersion(version)})`);
-  }
-}
-
-/** The table, its indexes and its version check take the partition's name (the old one is gone). */
-async function rename(tx: SqlClient, load: string, partition: string): Promise<void> {
-  await tx.exec(`ALTER TABLE ${load} RENAME TO ${partition}`);
-  await tx.exec(`ALTER TABLE ${partition} RENAME CONSTRAINT ${load}_version TO ${partition}_version`);
-  const indexes = await tx.query<{ name: string }>(
-    "SELECT c.relname AS name FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid WHERE x.indrelid = $1::regclass",
-    [`public.${partition}`],
-  );
-  for (const { name } of indexes) {
-    if (name.startsWith(load)) await tx.exec(`ALTER INDEX ${quoteIdent(name)} RENAME TO ${quoteIdent(partition + name.slice(load.length))}`);
   }
 }

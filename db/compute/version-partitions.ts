@@ -33,8 +33,11 @@ async function createLoadTable(tx: SqlClient, parent: VersionTable, table: strin
   );
 }
 
-/** The parent's primary key and indexes, rewritten for `table` (so ATTACH adopts them as they are). */
-async function buildIndexesLike(tx: SqlClient, parent: VersionTable, table: string): Promise<void> {
+/**
+ * The parent's primary key and indexes, rewritten for `table` (so ATTACH adopts them as they are).
+ * Also used for the read models' partitions (db/read-model-partitions.ts).
+ */
+export async function buildIndexesLike(tx: SqlClient, parent: string, table: string): Promise<void> {
   const constraints = await tx.query<{ def: string }>(
     `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint
      WHERE conrelid = $1::regclass AND contype IN ('p', 'u') ORDER BY contype, conname`,
@@ -76,7 +79,7 @@ async function swapIn(tx: SqlClient, parent: VersionTable, table: string, versio
 }
 
 /** The table, its indexes and its version check take the partition's name (the old one is gone). */
-async function renameLoadTable(tx: SqlClient, table: string, partition: string): Promise<void> {
+export async function renameLoadTable(tx: SqlClient, table: string, partition: string): Promise<void> {
   await tx.exec(`ALTER TABLE ${table} RENAME TO ${partition}`);
   await tx.exec(`ALTER TABLE ${partition} RENAME CONSTRAINT ${table}_version TO ${partition}_version`);
   const indexes = await tx.query<{ name: string }>(
