@@ -1,6 +1,6 @@
 // What each dashboard page loads, in one call per page: the pages call these after requireUser(),
 // the CSV export route calls exportTable, and bench/pages.ts times the very same functions.
-import { ensureReadModels, readModelsRefreshedAt } from "../read-models";
+import { ensureReadModels, ensureReadModelsRefreshedAt } from "../read-models";
 import type { SqlClient } from "../sql-client";
 import { TABLES, type TableName } from "@/lib/table/tables";
 import { type SearchParams, type TableState, versionParam } from "@/lib/table/url-state";
@@ -31,10 +31,13 @@ export interface VersionContext {
 
 /** The version a page shows (the URL's, else the current one), with fresh read models. */
 export async function versionContext(db: SqlClient, requested?: number): Promise<VersionContext> {
-  const [currentVersion, versions] = await Promise.all([getCurrentVersion(db), listVersions(db)]);
+  // Two round trips: the current version, then everything else at once (a page view's fixed cost).
+  const readModels = (version: number) =>
+    Promise.all([versionSymbols(db, version), ensureReadModelsRefreshedAt(db, version)]);
+  const early = requested === undefined ? undefined : readModels(requested);
+  const currentVersion = await getCurrentVersion(db);
   const version = requested ?? currentVersion;
-  await ensureReadModels(db, version);
-  const [symbols, refreshedAt] = await Promise.all([versionSymbols(db, version), readModelsRefreshedAt(db, version)]);
+  const [versions, [symbols, refreshedAt]] = await Promise.all([listVersions(db, currentVersion), early ?? readModels(version)]);
   return { version, currentVersion, versions, symbols, refreshedAt };
 }
 
@@ -136,7 +139,8 @@ export async function overviewPageData(db: SqlClient) {
 }
 
 export async function tradePageData(db: SqlClient, tradeId: number, params: SearchParams) {
-  const [currentVersion, versions] = await Promise.all([getCurrentVersion(db), listVersions(db)]);
+  const currentVersion = await getCurrentVersion(db);
+  const versions = await listVersions(db, currentVersion);
   const version = versionParam(params.version) ?? currentVersion;
   const withData = versions.filter((v) => v.hasData).map((v) => v.version);
   const [detail, cause] = await Promise.all([tradeDetail(db, tradeId, version, withData), causeOfSell(db, version, tradeId)]);
@@ -148,7 +152,8 @@ export async function comparePageData(db: SqlClient, params: SearchParams) {
     const v = params[k];
     return (Array.isArray(v) ? v[0] : v) || undefined;
   };
-  const [currentVersion, versions] = await Promise.all([getCurrentVersion(db), listVersions(db)]);
+  const currentVersion = await getCurrentVersion(db);
+  const versions = await listVersions(db, currentVersion);
   const version = versionParam(one("version")) ?? currentVersion;
   const baseline = parseBaseline(one("against"), version);
   await ensureReadModels(db, version);
