@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 
 /** How many Next.js processes serve pages. */
-export function webConcurrency(env: NodeJS.ProcessEnv = process.env): number {
+export function webConcurrency(env: Record<string, string | undefined> = process.env): number {
   if (!env.DATABASE_URL) return 1;
   const asked = Number(env.WEB_CONCURRENCY);
   if (Number.isInteger(asked) && asked >= 1) return Math.min(asked, 64);
