@@ -169,6 +169,15 @@ export async function ensureReadModels(db: SqlClient, version: number): Promise<
   return (await ensureFresh(db, version)).outcome;
 }
 
+/**
+ * ensureReadModels, then the stamp the read models are current at, or null when they were not
+ * current when checked (rebuilt now, or a rebuild in flight): what cachedReadModel keys on.
+ */
+export async function ensureReadModelsStamp(db: SqlClient, version: number): Promise<string | null> {
+  const { outcome, stamp } = await ensureFresh(db, version);
+  return outcome === "up_to_date" ? stamp : null;
+}
+
 /** ensureReadModels, then when the read models it leaves were built (null: never). */
 export async function ensureReadModelsRefreshedAt(db: SqlClient, version: number): Promise<string | null> {
   const { outcome, refreshedAt } = await ensureFresh(db, version);
@@ -191,7 +200,7 @@ async function ensureFresh(db: SqlClient, version: number) {
     if (stored !== null && inFlight.get(db)?.has(String(version))) return "previous";
     return refreshReadModels(db, version);
   };
-  return { outcome: await outcome(), refreshedAt };
+  return { outcome: await outcome(), refreshedAt, stamp };
 }
 
 /** When the read models of `version` were built (null: never). */

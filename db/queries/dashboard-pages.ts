@@ -1,12 +1,13 @@
 // What each dashboard page loads, in one call per page: the pages call these after requireUser(),
 // the CSV export route calls exportTable, and bench/pages.ts times the very same functions.
-import { ensureReadModels, ensureReadModelsRefreshedAt } from "../read-models";
+import { cachedReadModel } from "../read-model-cache";
+import { ensureReadModels, ensureReadModelsRefreshedAt, ensureReadModelsStamp } from "../read-models";
 import type { SqlClient } from "../sql-client";
 import { TABLES, type TableName } from "@/lib/table/tables";
 import { type SearchParams, type TableState, versionParam } from "@/lib/table/url-state";
 import { allocationsSource, type AllocationRow } from "./allocations";
 import {
-  autoBucket, baselineLabel, cumulativePnl, differenceHistogram, largestDifferences, parseBaseline, symbolComparison,
+  autoBucket, baselineLabel, baselineParam, cumulativePnl, differenceHistogram, largestDifferences, parseBaseline, symbolComparison,
   type Bucket,
 } from "./compare";
 import { causeDecisions } from "../review/cause-decisions";
@@ -128,12 +129,12 @@ export async function exportTable(db: SqlClient, name: TableName, params: URLSea
 
 export async function overviewPageData(db: SqlClient) {
   const currentVersion = await getCurrentVersion(db);
-  await ensureReadModels(db, currentVersion);
+  const stamp = await ensureReadModelsStamp(db, currentVersion);
   const [health, running, runs, topSymbols] = await Promise.all([
     versionHealth(db),
     activeRuns(db),
     recentRuns(db, 5),
-    symbolComparison(db, currentVersion, { kind: "old" }),
+    cachedReadModel(`compare:${currentVersion}:old::symbols`, [stamp, ""], () => symbolComparison(db, currentVersion, { kind: "old" })),
   ]);
   return { currentVersion, health, running, runs, topSymbols: topSymbols.slice(0, 8) };
 }
@@ -156,19 +157,24 @@ export async function comparePageData(db: SqlClient, params: SearchParams) {
   const versions = await listVersions(db, currentVersion);
   const version = versionParam(one("version")) ?? currentVersion;
   const baseline = parseBaseline(one("against"), version);
-  await ensureReadModels(db, version);
-  if (baseline.kind === "version") await ensureReadModels(db, baseline.version);
-  const symbols = await versionSymbols(db, version);
+  const [stamp, baselineStamp, symbols] = await Promise.all([
+    ensureReadModelsStamp(db, version),
+    baseline.kind === "version" ? ensureReadModelsStamp(db, baseline.version) : "",
+    versionSymbols(db, version),
+  ]);
   const symbolParam = one("symbol");
   const symbol = symbolParam && symbols.includes(symbolParam) ? symbolParam : undefined;
   const bucketParam = one("bucket");
+  // Everything below reads only the read models: the same for every viewer until a run.
+  const cached = <T>(key: string, load: () => Promise<T>) =>
+    cachedReadModel(`compare:${version}:${baselineParam(baseline)}:${symbol ?? ""}:${key}`, [stamp, baselineStamp], load);
   const bucket: Bucket =
-    bucketParam === "day" || bucketParam === "week" || bucketParam === "month" ? bucketParam : await autoBucket(db, version);
+    bucketParam === "day" || bucketParam === "week" || bucketParam === "month" ? bucketParam : await cached("bucket", () => autoBucket(db, version));
   const [bySymbol, cumulative, histogram, largest] = await Promise.all([
-    symbolComparison(db, version, baseline),
-    cumulativePnl(db, version, baseline, bucket, symbol),
-    differenceHistogram(db, version, baseline, symbol),
-    largestDifferences(db, version, baseline, { symbol, limit: 25 }),
+    cached("symbols", () => symbolComparison(db, version, baseline)),
+    cached(`cumulative:${bucket}`, () => cumulativePnl(db, version, baseline, bucket, symbol)),
+    cached("histogram", () => differenceHistogram(db, version, baseline, symbol)),
+    cached("largest", () => largestDifferences(db, version, baseline, { symbol, limit: 25 })),
   ]);
   return {
     version, currentVersion, versions, symbols, symbol, bucket, baseline, baselineLabel: baselineLabel(baseline),
