@@ -91,7 +91,8 @@ export async function measureLoad(options: LoadOptions): Promise<LoadFigures> {
     );
     instance.on("response", (_client, statusCode, _bytes, responseTime) => {
       latencies.push(responseTime);
-      if (statusCode !== 200) non200[statusCode] = (non200[statusCode] ?? 0) + 1;
+      // A response without a status is a connection that ended mid-answer.
+      if (statusCode !== 200) non200[statusCode ?? "cut"] = (non200[statusCode ?? "cut"] ?? 0) + 1;
     });
   });
   latencies.sort((a, b) => a - b);
