@@ -1,5 +1,5 @@
 // Load figure: N concurrent signed-in clients browse the dashboard for a while (autocannon over
-// real HTTP against `next start`); reports requests served, p95 latency and errors (goal: 0 errors,
+// real HTTP against `next start` in WEB_CONCURRENCY processes, as `npm start` runs it); reports requests served, p95 latency and errors (goal: 0 errors,
 // p95 < 500 ms with 50 clients on the 1M-trade database).
 //
 // As a module (bench/run.ts): `await dashboardLoad(databaseUrl)` on a migrated database that
@@ -11,7 +11,8 @@
 // TEST_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres), seeds LOAD_TRADES (100,000)
 // demo trades, computes version 1, measures and drops the database. `--database-url URL` uses an
 // existing prepared database instead (nothing is dropped). Needs a build (`npx next build`, in
-// NEXT_DIST_DIR when set). Knobs: LOAD_CLIENTS (50), LOAD_SECONDS (30), LOAD_PORT (3190).
+// NEXT_DIST_DIR when set). Knobs: LOAD_CLIENTS (50), LOAD_SECONDS (30), LOAD_PORT (3190),
+// WEB_CONCURRENCY (server processes; default one per core).
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -26,6 +27,7 @@ import { createSession } from "@/db/sessions";
 import type { SqlClient } from "@/db/sql-client";
 import { createUser, findUserByEmail } from "@/db/users";
 import { computeAllocations } from "@/lib/compute/run-computation";
+import { webConcurrency } from "@/scripts/next-workers";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -89,7 +91,8 @@ export async function measureLoad(options: LoadOptions): Promise<LoadFigures> {
     );
     instance.on("response", (_client, statusCode, _bytes, responseTime) => {
       latencies.push(responseTime);
-      if (statusCode !== 200) non200[statusCode] = (non200[statusCode] ?? 0) + 1;
+      // A response without a status is a connection that ended mid-answer.
+      if (statusCode !== 200) non200[statusCode ?? "cut"] = (non200[statusCode ?? "cut"] ?? 0) + 1;
     });
   });
   latencies.sort((a, b) => a - b);
@@ -116,18 +119,29 @@ export async function benchSessions(db: SqlClient, clients: number): Promise<str
   return tokens;
 }
 
-/** `next start` on `databaseUrl` (the existing build), resolved once it answers. */
-export async function startDashboard(databaseUrl: string, port: number): Promise<{ url: string; stop(): Promise<void> }> {
+/**
+ * The production server on `databaseUrl` (the existing build) as `npm start` runs it: `next start`
+ * in `workers` processes (scripts/next-workers.ts; default WEB_CONCURRENCY, else one per core),
+ * resolved once it answers.
+ */
+export async function startDashboard(
+  databaseUrl: string,
+  port: number,
+  workers = webConcurrency({ ...process.env, DATABASE_URL: databaseUrl }),
+): Promise<{ url: string; workers: number; stop(): Promise<void> }> {
   const distDir = process.env.NEXT_DIST_DIR ?? ".next";
   if (!fs.existsSync(path.join(root, distDir, "BUILD_ID"))) {
     throw new Error(`no build in ${distDir}: run \`npx next build\` first (with NEXT_DIST_DIR=${distDir} if set)`);
   }
   const server: ChildProcess = spawn(
     process.execPath,
-    [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+    ["--import", "tsx", path.join(root, "scripts", "next-workers.ts"), "-p", String(port), "-H", "127.0.0.1"],
     {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "production", FIFO_RUNNER: "off", NEXT_TELEMETRY_DISABLED: "1" },
+      env: {
+        ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "production", FIFO_RUNNER: "off", NEXT_TELEMETRY_DISABLED: "1",
+        WEB_CONCURRENCY: String(workers),
+      },
       stdio: ["ignore", "ignore", "inherit"],
     },
   );
@@ -139,7 +153,7 @@ export async function startDashboard(databaseUrl: string, port: number): Promise
   };
   for (let waited = 0; ; waited += 250) {
     if (server.exitCode !== null) throw new Error(`next start exited with ${server.exitCode}`);
-    if (await fetch(`${url}/sign-in`).then((r) => r.ok, () => false)) return { url, stop };
+    if (await fetch(`${url}/sign-in`).then((r) => r.ok, () => false)) return { url, workers, stop };
     if (waited > 60_000) {
       await stop();
       throw new Error("next start did not answer within 60 s");
@@ -148,11 +162,11 @@ export async function startDashboard(databaseUrl: string, port: number): Promise
   }
 }
 
-/** The whole figure on a prepared database: sessions, server, one warm-up pass, the load, stop. */
+/** The whole figure on a prepared database: sessions, server, a warm-up pass per worker, the load, stop. */
 export async function dashboardLoad(
   databaseUrl: string,
-  options: { clients?: number; seconds?: number; port?: number } = {},
-): Promise<LoadFigures> {
+  options: { clients?: number; seconds?: number; port?: number; workers?: number } = {},
+): Promise<LoadFigures & { workers: number }> {
   const clients = options.clients ?? 50;
   const db = createPostgresClient(databaseUrl);
   let tokens: string[];
@@ -161,20 +175,25 @@ export async function dashboardLoad(
   } finally {
     await db.close();
   }
-  const server = await startDashboard(databaseUrl, options.port ?? 3190);
+  const server = await startDashboard(databaseUrl, options.port ?? 3190, options.workers);
   try {
-    // Warm-up: the first visit of each page compiles nothing in production but fills the read models.
-    for (const p of BROWSED_PATHS) await fetch(`${server.url}${p}`, { headers: { cookie: `fifo_session=${tokens[0]}` } });
-    return await measureLoad({ baseUrl: server.url, sessionTokens: tokens, connections: clients, durationSeconds: options.seconds ?? 30 });
+    // Warm-up: the first visit of each page compiles nothing in production but fills the read
+    // models and loads the page's code; connections go round-robin, so one pass per worker.
+    for (let i = 0; i < server.workers; i++) {
+      for (const p of BROWSED_PATHS) await fetch(`${server.url}${p}`, { headers: { cookie: `fifo_session=${tokens[0]}` } });
+    }
+    const figures = await measureLoad({ baseUrl: server.url, sessionTokens: tokens, connections: clients, durationSeconds: options.seconds ?? 30 });
+    return { ...figures, workers: server.workers };
   } finally {
     await server.stop();
   }
 }
 
-export function describeLoad(f: LoadFigures): string {
+export function describeLoad(f: LoadFigures & { workers?: number }): string {
   const statuses = Object.entries(f.non200).map(([code, n]) => `${n}x ${code}`).join(", ");
+  const server = f.workers ? ` (${f.workers} server process${f.workers === 1 ? "" : "es"})` : "";
   return (
-    `${f.clients} signed-in clients for ${f.seconds} s: ${f.requests.toLocaleString("en-US")} requests served ` +
+    `${f.clients} signed-in clients for ${f.seconds} s${server}: ${f.requests.toLocaleString("en-US")} requests served ` +
     `(${f.requestsPerSecond}/s), p50 ${f.p50Ms} ms, p95 ${f.p95Ms} ms, p99 ${f.p99Ms} ms, ${f.errors} errors` +
     (statuses ? ` (${statuses})` : "")
   );

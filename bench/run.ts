@@ -10,6 +10,9 @@
 //   validate    validate-allocations' checks
 //   pages       the dashboard's data loading per page
 //   hifo        a HIFO version over the same trades (bench/hifo.ts)
+//   load        LOAD_CLIENTS (50) signed-in clients browsing the dashboard over HTTP for LOAD_SECONDS
+//               (30) against the built app (bench/load.ts; skipped without a build or with
+//               BENCH_SKIP_LOAD=1; LOAD_PORT, WEB_CONCURRENCY as there)
 // Knobs: BENCH_DATABASE_URL (admin URL of the server; default TEST_DATABASE_URL or
 // postgres://postgres@127.0.0.1:5432/postgres), BENCH_TRADES (1000000), BENCH_SYMBOLS (50),
 // BENCH_NEW_TRADES (1000), BENCH_SKIP_VALIDATE=1 (skip the validation and engine-alone figures).
@@ -32,6 +35,7 @@ import { FifoBook } from "@/lib/fifo";
 import { computeAllocations } from "@/lib/compute/run-computation";
 import { replayCheck } from "@/lib/compute/replay-check";
 import { benchHifo } from "./hifo";
+import { dashboardLoad, describeLoad } from "./load";
 import { benchPages } from "./pages";
 import { runSqlPeer } from "./sql-peer";
 
@@ -177,6 +181,17 @@ async function main() {
     const [refresh] = await db.query<{ steps: Record<string, number> }>("SELECT steps FROM dash_refresh_state WHERE allocation_version = 1");
     const pages = await benchPages(db, 1);
     const hifo = await benchHifo(db, 1, 2);
+    const distDir = process.env.NEXT_DIST_DIR ?? ".next";
+    const loadSkipped =
+      process.env.BENCH_SKIP_LOAD === "1" ? "skipped (BENCH_SKIP_LOAD=1)" :
+      !fs.existsSync(path.join(import.meta.dirname, "..", distDir, "BUILD_ID")) ? `skipped (no build in ${distDir}: run \`npx next build\`)` : null;
+    const load = await timed("load: signed-in clients browsing the dashboard", async () =>
+      loadSkipped ? null : dashboardLoad(url.toString(), {
+        clients: Number(process.env.LOAD_CLIENTS ?? 50),
+        seconds: Number(process.env.LOAD_SECONDS ?? 30),
+        port: Number(process.env.LOAD_PORT ?? 3190),
+      }),
+    );
 
     const row = (label: string, value: string) => console.log(`  ${label.padEnd(44)} ${value}`);
     console.log("\nResults");
@@ -210,6 +225,8 @@ async function main() {
     for (const p of pages) row(p.page, `${p.ms.toFixed(0)} ms`);
     console.log("\nLot-selection methods (HIFO beside FIFO)");
     for (const h of hifo) row(h.label, `${secs(h.ms)}  (${h.note})`);
+    console.log("\nDashboard under load (goal: 0 errors, p95 under 500 ms with 50 clients)");
+    row("load", load.value ? describeLoad(load.value) : loadSkipped!);
   } finally {
     await db.close();
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -33,13 +33,12 @@ const IN_SCOPE = "($2::text[] IS NULL OR symbol = ANY ($2::text[]))";
 
 /** What a version's read models are built from; changes whenever a run rewrites the version. */
 export async function sourceStamp(db: SqlClient, version: number): Promise<string> {
-  const [row] = await db.query<{ stamp: string }>(
-    `SELECT coalesce(max(computation_id), 0) || ':' || count(*) AS stamp
-     FROM fifo_inventory_snapshot WHERE allocation_version = $1`,
-    [version],
-  );
+  const [row] = await db.query<{ stamp: string }>(`SELECT ${SOURCE_STAMP} AS stamp`, [version]);
   return row?.stamp ?? "0:0";
 }
+
+const SOURCE_STAMP = `(SELECT coalesce(max(computation_id), 0) || ':' || count(*)
+  FROM fifo_inventory_snapshot WHERE allocation_version = $1)`;
 
 async function storedStamp(db: SqlClient, version: number): Promise<string | null> {
   const [row] = await db.query<{ source_stamp: string }>(
@@ -221,11 +220,41 @@ async function buildAll(
  * those instead of waiting; one that has none waits for the rebuild.
  */
 export async function ensureReadModels(db: SqlClient, version: number): Promise<RefreshOutcome | "previous"> {
-  const [stored, stamp] = await Promise.all([storedStamp(db, version), sourceStamp(db, version)]);
-  if (stored === stamp) return "up_to_date";
-  if (stored === null && stamp === "0:0") return "up_to_date"; // nothing computed for this version: nothing to show
-  if (stored !== null && inFlight.get(db)?.has(String(version))) return "previous";
-  return refreshReadModels(db, version);
+  return (await ensureFresh(db, version)).outcome;
+}
+
+/**
+ * ensureReadModels, then the stamp the read models are current at, or null when they were not
+ * current when checked (rebuilt now, or a rebuild in flight): what cachedReadModel keys on.
+ */
+export async function ensureReadModelsStamp(db: SqlClient, version: number): Promise<string | null> {
+  const { outcome, stamp } = await ensureFresh(db, version);
+  return outcome === "up_to_date" ? stamp : null;
+}
+
+/** ensureReadModels, then when the read models it leaves were built (null: never). */
+export async function ensureReadModelsRefreshedAt(db: SqlClient, version: number): Promise<string | null> {
+  const { outcome, refreshedAt } = await ensureFresh(db, version);
+  return outcome === "rebuilt" ? readModelsRefreshedAt(db, version) : refreshedAt;
+}
+
+/** One statement per page view: both stamps, and when the stored read models were built. */
+async function ensureFresh(db: SqlClient, version: number) {
+  const [row] = await db.query<{ stored: string | null; stamp: string; refreshed_at: string | null }>(
+    `SELECT s.source_stamp AS stored, s.refreshed_at, ${SOURCE_STAMP} AS stamp
+     FROM (SELECT 1) one LEFT JOIN dash_refresh_state s ON s.allocation_version = $1`,
+    [version],
+  );
+  const stored = row?.stored ?? null;
+  const stamp = row?.stamp ?? "0:0";
+  const refreshedAt = row?.refreshed_at ?? null;
+  const outcome = async (): Promise<RefreshOutcome | "previous"> => {
+    if (stored === stamp) return "up_to_date";
+    if (stored === null && stamp === "0:0") return "up_to_date"; // nothing computed for this version: nothing to show
+    if (stored !== null && inFlight.get(db)?.has(String(version))) return "previous";
+    return refreshReadModels(db, version);
+  };
+  return { outcome: await outcome(), refreshedAt, stamp };
 }
 
 /** When the read models of `version` were built (null: never). */

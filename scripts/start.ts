@@ -1,6 +1,7 @@
 // npm start: the dashboard. Without DATABASE_URL it prepares the embedded database on first start
 // (migrate, demo trades, demo users, version 1); with DATABASE_URL it uses that database as it is.
-// Builds the app when there is no build yet or the sources are newer, then runs `next start`.
+// Builds the app when there is no build yet or the sources are newer, then runs `next start`
+// (scripts/next-workers.ts: WEB_CONCURRENCY processes on PostgreSQL, default one per core).
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -68,7 +69,8 @@ async function main() {
   const refusal = demoPasswordRefusal(host, publishedLogins);
   if (refusal) throw new Error(refusal);
   buildIfNeeded();
-  const server = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", host], {
+  // `next start` in one process per core on PostgreSQL (WEB_CONCURRENCY), one on PGlite.
+  const server = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "next-workers.ts"), "-p", String(port), "-H", host], {
     cwd: root,
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },

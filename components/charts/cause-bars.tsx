@@ -2,6 +2,7 @@
 // Differing sells per cause, as horizontal bars: how many sells each cause explains; the tooltip
 // adds the cause's total difference (exact text).
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
+import { ChartFigure } from "./chart-figure";
 import { COLORS, usdExact } from "./chart-format";
 
 export interface CauseBarDatum {
@@ -14,7 +15,7 @@ export function CauseBars({ data }: { data: CauseBarDatum[] }) {
   const rows = data.map((d) => ({ ...d, label: d.cause.replace(/_/g, " ") }));
   const height = Math.max(180, 60 + rows.length * 32);
   return (
-    <figure className="chart" data-testid="chart-causes" aria-label="Differing sells per cause">
+    <ChartFigure testId="chart-causes" ariaLabel="Differing sells per cause" height={height}>
       <BarChart responsive style={{ width: "100%", height }} data={rows} layout="vertical" margin={{ left: 8, right: 24, top: 8, bottom: 24 }}>
         <CartesianGrid strokeDasharray="3 3" horizontal={false} />
         <XAxis type="number" allowDecimals={false} label={{ value: "Sells", position: "insideBottom", offset: -14 }} />
@@ -28,6 +29,6 @@ export function CauseBars({ data }: { data: CauseBarDatum[] }) {
         />
         <Bar dataKey="sells" name="Sells" fill={COLORS.target} isAnimationActive={false} />
       </BarChart>
-    </figure>
+    </ChartFigure>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 // Cumulative realized PnL over time, baseline vs target (aggregated per day/week/month in SQL).
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
+import { ChartFigure } from "./chart-figure";
 import { COLORS, usdExact, usdTick } from "./chart-format";
 
 export interface CumulativeDatum {
@@ -16,7 +17,7 @@ export function CumulativeLines(props: { data: CumulativeDatum[]; baselineLabel:
     target: Number(d.cumulativeTargetUsd),
   }));
   return (
-    <figure className="chart" data-testid="chart-cumulative" aria-label="Cumulative realized PnL">
+    <ChartFigure testId="chart-cumulative" ariaLabel="Cumulative realized PnL" height={340}>
       <LineChart responsive style={{ width: "100%", height: 340 }} data={data} margin={{ left: 16, right: 24, top: 8, bottom: 24 }}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis dataKey="period" minTickGap={40} label={{ value: `${props.bucket} (UTC)`, position: "insideBottom", offset: -14 }} />
@@ -31,6 +32,6 @@ export function CumulativeLines(props: { data: CumulativeDatum[]; baselineLabel:
         <Line type="monotone" dataKey="baseline" name={props.baselineLabel} stroke={COLORS.baseline} strokeWidth={2} dot={false} isAnimationActive={false} />
         <Line type="monotone" dataKey="target" name={props.targetLabel} stroke={COLORS.target} strokeWidth={2} dot={false} isAnimationActive={false} />
       </LineChart>
-    </figure>
+    </ChartFigure>
   );
 }

@@ -2,6 +2,7 @@
 // How many sells changed by how much: per-sell difference (target − baseline) in signed
 // powers-of-ten buckets, counted in SQL.
 import { Bar, BarChart, CartesianGrid, Cell, Legend, Tooltip, XAxis, YAxis } from "recharts";
+import { ChartFigure } from "./chart-figure";
 import { COLORS, usdExact } from "./chart-format";
 
 export interface HistogramDatum {
@@ -14,7 +15,7 @@ export interface HistogramDatum {
 export function DifferenceHistogram(props: { data: HistogramDatum[]; seriesLabel: string }) {
   const data = props.data.map((d) => ({ ...d, sells: Number(d.sells) }));
   return (
-    <figure className="chart" data-testid="chart-histogram" aria-label="Distribution of per-sell differences">
+    <ChartFigure testId="chart-histogram" ariaLabel="Distribution of per-sell differences" height={320}>
       <BarChart responsive style={{ width: "100%", height: 320 }} data={data} margin={{ left: 16, right: 24, top: 8, bottom: 36 }}>
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
         <XAxis dataKey="label" interval={0} angle={-35} textAnchor="end" height={56} tick={{ fontSize: 11 }}
@@ -33,6 +34,6 @@ export function DifferenceHistogram(props: { data: HistogramDatum[]; seriesLabel
           ))}
         </Bar>
       </BarChart>
-    </figure>
+    </ChartFigure>
   );
 }

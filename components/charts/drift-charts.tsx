@@ -2,6 +2,7 @@
 // The drift page's charts: old vs new realized PnL per day, and each day's difference stacked by
 // cause. Chart coordinates are numbers; tooltips show the exact decimal text.
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
+import { ChartFigure } from "./chart-figure";
 import { DRIFT_CAUSE_COLORS, driftCauseLabel } from "@/lib/cutover/drift-causes";
 import { COLORS, usdExact, usdTick } from "./chart-format";
 
@@ -14,7 +15,7 @@ export interface DriftDayDatum {
 export function DriftLines({ data }: { data: DriftDayDatum[] }) {
   const points = data.map((d) => ({ ...d, old: Number(d.oldPnlUsd), new: Number(d.newPnlUsd) }));
   return (
-    <figure className="chart" data-testid="chart-drift-days" aria-label="Old vs new realized PnL per day">
+    <ChartFigure testId="chart-drift-days" ariaLabel="Old vs new realized PnL per day" height={300}>
       <LineChart responsive style={{ width: "100%", height: 300 }} data={points} margin={{ left: 16, right: 24, top: 8, bottom: 24 }}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis dataKey="day" minTickGap={40} label={{ value: "day (UTC)", position: "insideBottom", offset: -14 }} />
@@ -29,7 +30,7 @@ export function DriftLines({ data }: { data: DriftDayDatum[] }) {
         <Line dataKey="old" name="Old system" stroke={COLORS.baseline} strokeWidth={2} dot={false} isAnimationActive={false} />
         <Line dataKey="new" name="New (this version)" stroke={COLORS.target} strokeWidth={2} dot={false} isAnimationActive={false} />
       </LineChart>
-    </figure>
+    </ChartFigure>
   );
 }
 
@@ -46,7 +47,7 @@ export function DriftCauseBars({ data, causes }: { data: DriftCauseDatum[]; caus
     ...Object.fromEntries(causes.map((c) => [c, Number(d.differences[c] ?? 0)])),
   }));
   return (
-    <figure className="chart" data-testid="chart-drift-causes" aria-label="Difference per day by cause">
+    <ChartFigure testId="chart-drift-causes" ariaLabel="Difference per day by cause" height={300}>
       <BarChart responsive style={{ width: "100%", height: 300 }} data={points} margin={{ left: 16, right: 24, top: 8, bottom: 24 }}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis dataKey="day" minTickGap={40} label={{ value: "day (UTC)", position: "insideBottom", offset: -14 }} />
@@ -63,6 +64,6 @@ export function DriftCauseBars({ data, causes }: { data: DriftCauseDatum[]; caus
           <Bar key={c} dataKey={c} name={driftCauseLabel(c)} stackId="cause" fill={DRIFT_CAUSE_COLORS[c] ?? COLORS.zero} isAnimationActive={false} />
         ))}
       </BarChart>
-    </figure>
+    </ChartFigure>
   );
 }

@@ -2,6 +2,7 @@
 // Realized gains per group (a tax year and term, or a symbol) with one bar per lot-selection
 // method, so "what would FIFO, LIFO and HIFO have given" is read at a glance.
 import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
+import { ChartFigure } from "./chart-figure";
 import { usdExact, usdTick } from "./chart-format";
 
 export interface MethodBarDatum {
@@ -19,7 +20,7 @@ export function MethodBars(props: { data: MethodBarDatum[]; methods: { method: s
     ...Object.fromEntries(props.methods.map((m) => [m.method, Number(d.gains[m.method] ?? 0)])),
   }));
   return (
-    <figure className="chart" data-testid={props.testId} aria-label={props.ariaLabel}>
+    <ChartFigure testId={props.testId} ariaLabel={props.ariaLabel} height={320}>
       <BarChart responsive style={{ width: "100%", height: 320 }} data={data} margin={{ left: 16, right: 24, top: 8, bottom: 8 }}>
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
         <XAxis dataKey="label" interval={0} tick={{ fontSize: 12 }} />
@@ -36,6 +37,6 @@ export function MethodBars(props: { data: MethodBarDatum[]; methods: { method: s
           <Bar key={m.method} dataKey={m.method} name={m.label} fill={METHOD_COLORS[m.method]} isAnimationActive={false} />
         ))}
       </BarChart>
-    </figure>
+    </ChartFigure>
   );
 }

@@ -2,6 +2,7 @@
 // Per-symbol realized PnL, baseline vs target, as horizontal bars: one row per symbol, so 50
 // symbols stay readable (the chart grows in height rather than squeezing labels).
 import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
+import { ChartFigure } from "./chart-figure";
 import { COLORS, usdExact, usdTick } from "./chart-format";
 
 export interface SymbolBarDatum {
@@ -15,7 +16,7 @@ export function SymbolBars(props: { data: SymbolBarDatum[]; baselineLabel: strin
   const data = props.data.map((d) => ({ ...d, baseline: Number(d.baselineUsd), target: Number(d.targetUsd) }));
   const height = Math.max(260, 70 + data.length * 34);
   return (
-    <figure className="chart" data-testid="chart-symbols" aria-label="Realized PnL per symbol">
+    <ChartFigure testId="chart-symbols" ariaLabel="Realized PnL per symbol" height={height}>
       <BarChart responsive style={{ width: "100%", height }} data={data} layout="vertical" margin={{ left: 8, right: 24, top: 8, bottom: 24 }}>
         <CartesianGrid strokeDasharray="3 3" horizontal={false} />
         <XAxis type="number" tickFormatter={usdTick} label={{ value: "Realized PnL (USD)", position: "insideBottom", offset: -14 }} />
@@ -35,6 +36,6 @@ export function SymbolBars(props: { data: SymbolBarDatum[]; baselineLabel: strin
         <Bar dataKey="baseline" name={props.baselineLabel} fill={COLORS.baseline} isAnimationActive={false} />
         <Bar dataKey="target" name={props.targetLabel} fill={COLORS.target} isAnimationActive={false} />
       </BarChart>
-    </figure>
+    </ChartFigure>
   );
 }

@@ -1,12 +1,13 @@
 // What each dashboard page loads, in one call per page: the pages call these after requireUser(),
 // the CSV export route calls exportTable, and bench/pages.ts times the very same functions.
-import { ensureReadModels, readModelsRefreshedAt } from "../read-models";
+import { cachedReadModel } from "../read-model-cache";
+import { ensureReadModels, ensureReadModelsRefreshedAt, ensureReadModelsStamp } from "../read-models";
 import type { SqlClient } from "../sql-client";
 import { TABLES, type TableName } from "@/lib/table/tables";
 import { type SearchParams, type TableState, versionParam } from "@/lib/table/url-state";
 import { allocationsSource, type AllocationRow } from "./allocations";
 import {
-  autoBucket, baselineLabel, cumulativePnl, differenceHistogram, largestDifferences, parseBaseline, symbolComparison,
+  autoBucket, baselineLabel, baselineParam, cumulativePnl, differenceHistogram, largestDifferences, parseBaseline, symbolComparison,
   type Bucket,
 } from "./compare";
 import { causeDecisions } from "../review/cause-decisions";
@@ -31,10 +32,13 @@ export interface VersionContext {
 
 /** The version a page shows (the URL's, else the current one), with fresh read models. */
 export async function versionContext(db: SqlClient, requested?: number): Promise<VersionContext> {
-  const [currentVersion, versions] = await Promise.all([getCurrentVersion(db), listVersions(db)]);
+  // Two round trips: the current version, then everything else at once (a page view's fixed cost).
+  const readModels = (version: number) =>
+    Promise.all([versionSymbols(db, version), ensureReadModelsRefreshedAt(db, version)]);
+  const early = requested === undefined ? undefined : readModels(requested);
+  const currentVersion = await getCurrentVersion(db);
   const version = requested ?? currentVersion;
-  await ensureReadModels(db, version);
-  const [symbols, refreshedAt] = await Promise.all([versionSymbols(db, version), readModelsRefreshedAt(db, version)]);
+  const [versions, [symbols, refreshedAt]] = await Promise.all([listVersions(db, currentVersion), early ?? readModels(version)]);
   return { version, currentVersion, versions, symbols, refreshedAt };
 }
 
@@ -125,18 +129,19 @@ export async function exportTable(db: SqlClient, name: TableName, params: URLSea
 
 export async function overviewPageData(db: SqlClient) {
   const currentVersion = await getCurrentVersion(db);
-  await ensureReadModels(db, currentVersion);
+  const stamp = await ensureReadModelsStamp(db, currentVersion);
   const [health, running, runs, topSymbols] = await Promise.all([
     versionHealth(db),
     activeRuns(db),
     recentRuns(db, 5),
-    symbolComparison(db, currentVersion, { kind: "old" }),
+    cachedReadModel(`compare:${currentVersion}:old::symbols`, [stamp, ""], () => symbolComparison(db, currentVersion, { kind: "old" })),
   ]);
   return { currentVersion, health, running, runs, topSymbols: topSymbols.slice(0, 8) };
 }
 
 export async function tradePageData(db: SqlClient, tradeId: number, params: SearchParams) {
-  const [currentVersion, versions] = await Promise.all([getCurrentVersion(db), listVersions(db)]);
+  const currentVersion = await getCurrentVersion(db);
+  const versions = await listVersions(db, currentVersion);
   const version = versionParam(params.version) ?? currentVersion;
   const withData = versions.filter((v) => v.hasData).map((v) => v.version);
   const [detail, cause] = await Promise.all([tradeDetail(db, tradeId, version, withData), causeOfSell(db, version, tradeId)]);
@@ -148,22 +153,28 @@ export async function comparePageData(db: SqlClient, params: SearchParams) {
     const v = params[k];
     return (Array.isArray(v) ? v[0] : v) || undefined;
   };
-  const [currentVersion, versions] = await Promise.all([getCurrentVersion(db), listVersions(db)]);
+  const currentVersion = await getCurrentVersion(db);
+  const versions = await listVersions(db, currentVersion);
   const version = versionParam(one("version")) ?? currentVersion;
   const baseline = parseBaseline(one("against"), version);
-  await ensureReadModels(db, version);
-  if (baseline.kind === "version") await ensureReadModels(db, baseline.version);
-  const symbols = await versionSymbols(db, version);
+  const [stamp, baselineStamp, symbols] = await Promise.all([
+    ensureReadModelsStamp(db, version),
+    baseline.kind === "version" ? ensureReadModelsStamp(db, baseline.version) : "",
+    versionSymbols(db, version),
+  ]);
   const symbolParam = one("symbol");
   const symbol = symbolParam && symbols.includes(symbolParam) ? symbolParam : undefined;
   const bucketParam = one("bucket");
+  // Everything below reads only the read models: the same for every viewer until a run.
+  const cached = <T>(key: string, load: () => Promise<T>) =>
+    cachedReadModel(`compare:${version}:${baselineParam(baseline)}:${symbol ?? ""}:${key}`, [stamp, baselineStamp], load);
   const bucket: Bucket =
-    bucketParam === "day" || bucketParam === "week" || bucketParam === "month" ? bucketParam : await autoBucket(db, version);
+    bucketParam === "day" || bucketParam === "week" || bucketParam === "month" ? bucketParam : await cached("bucket", () => autoBucket(db, version));
   const [bySymbol, cumulative, histogram, largest] = await Promise.all([
-    symbolComparison(db, version, baseline),
-    cumulativePnl(db, version, baseline, bucket, symbol),
-    differenceHistogram(db, version, baseline, symbol),
-    largestDifferences(db, version, baseline, { symbol, limit: 25 }),
+    cached("symbols", () => symbolComparison(db, version, baseline)),
+    cached(`cumulative:${bucket}`, () => cumulativePnl(db, version, baseline, bucket, symbol)),
+    cached("histogram", () => differenceHistogram(db, version, baseline, symbol)),
+    cached("largest", () => largestDifferences(db, version, baseline, { symbol, limit: 25 })),
   ]);
   return {
     version, currentVersion, versions, symbols, symbol, bucket, baseline, baselineLabel: baselineLabel(baseline),

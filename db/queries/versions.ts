@@ -22,9 +22,12 @@ export interface VersionOption {
   hasData: boolean;
 }
 
-/** Versions that hold results or have runs, newest first, flagged current/with data. */
-export async function listVersions(db: SqlClient): Promise<VersionOption[]> {
-  const current = await getCurrentVersion(db);
+/**
+ * Versions that hold results or have runs, newest first, flagged current/with data. `current`:
+ * the current version when the caller already read it (saves reading it again).
+ */
+export async function listVersions(db: SqlClient, current?: number): Promise<VersionOption[]> {
+  current ??= await getCurrentVersion(db);
   const rows = await db.query<{ version: number; has_data: boolean }>(
     `SELECT v AS version, bool_or(has_data) AS has_data FROM (
        SELECT DISTINCT allocation_version AS v, true AS has_data FROM fifo_inventory_snapshot

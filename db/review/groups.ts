@@ -33,7 +33,7 @@ export async function listReviewGroups(
   db: SqlClient,
   filter: Partial<ReviewFilter>,
   ctx: FilterContext,
-  limit = 500,
+  { limit = 500, offset = 0 }: { limit?: number; offset?: number } = {},
 ): Promise<ReviewGroupRow[]> {
   const p = new SqlParams();
   const source = reviewItemsSubquery(p.add(ctx.dustNotionalUsd));
@@ -53,7 +53,7 @@ export async function listReviewGroups(
      GROUP BY i.allocation_version, i.symbol, i.issue_type, i.cause, i.month
      ORDER BY max(${SEVERITY_RANK_SQL}) DESC, count(*) FILTER (WHERE ${open}) DESC, count(*) DESC,
        i.symbol, i.issue_type, i.cause, i.month
-     LIMIT ${p.add(limit)}`;
+     LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`;
   if (db.engine !== "postgres") return db.query<ReviewGroupRow>(sql, p.values);
   // Grouping folds every matching item (with its trade) at once: on a real server give this one
   // query the memory to hash and sort in RAM instead of spilling to disk, and skip JIT compilation

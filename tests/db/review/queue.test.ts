@@ -141,6 +141,14 @@ describe("groups: no alert flood", () => {
     ).toBe("2 unmatched DOGE-USD sells in 2025-03 (dust), 0.3 DOGE total");
   });
 
+  test("groups come in pages: the pages together are the whole list, in the same order", async () => {
+    const all = await listReviewGroups(t.db, { status: "all" }, ctx);
+    expect(all.length).toBeGreaterThan(2);
+    const paged = [];
+    for (let offset = 0; offset < all.length + 2; offset += 2) paged.push(...(await listReviewGroups(t.db, { status: "all" }, ctx, { limit: 2, offset })));
+    expect(paged).toEqual(all);
+  });
+
   test("a changed dust threshold reclassifies at once (it is read from fifo_settings)", async () => {
     await t.db.query("UPDATE fifo_settings SET value = '0.03' WHERE key = 'dust_notional_usd'");
     const strict = await filterContext(t.db, alice.id);

@@ -19,6 +19,9 @@ import { formatUtcShort } from "@/lib/review/time";
 export const metadata: Metadata = { title: "Review groups" };
 export const dynamic = "force-dynamic";
 
+/** Groups per page: a version can fold into thousands of groups; the page shows them in pages. */
+const GROUPS_PER_PAGE = 50;
+
 export default async function ReviewGroupsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const user = await requireUser("viewer", { next: "/review/groups" });
@@ -28,10 +31,18 @@ export default async function ReviewGroupsPage({ searchParams }: { searchParams:
   query.version ??= versions[0];
   const ctx = await filterContext(db, user.id);
   const canAct = roleAtLeast(user.role, "reviewer");
-  const [groups, reviewers] = await Promise.all([
-    listReviewGroups(db, query, ctx),
+  const [fetched, reviewers] = await Promise.all([
+    listReviewGroups(db, query, ctx, { limit: GROUPS_PER_PAGE + 1, offset: (query.page - 1) * GROUPS_PER_PAGE }),
     canAct ? listReviewers(db) : Promise.resolve([]),
   ]);
+  const groups = fetched.slice(0, GROUPS_PER_PAGE);
+  const hasMore = fetched.length > GROUPS_PER_PAGE;
+  const pageHref = (page: number) => {
+    const params = new URLSearchParams(reviewQueryString(query, { page }));
+    if (query.status === "all") params.set("status", "all"); // the groups page's default is "open"
+    const text = params.toString();
+    return `/review/groups${text ? `?${text}` : ""}`;
+  };
 
   return (
     <main className="page page-wide stack" data-testid="review-groups-page">
@@ -165,6 +176,23 @@ export default async function ReviewGroupsPage({ searchParams }: { searchParams:
           </tbody>
         </table>
       </div>
+      {query.page > 1 || hasMore ? (
+        <nav className="toolbar" aria-label="Pages" data-testid="review-groups-pages">
+          {query.page > 1 ? (
+            <Link className="btn btn-small" href={pageHref(query.page - 1)}>
+              ← Previous
+            </Link>
+          ) : null}
+          <span className="muted">
+            Groups {(query.page - 1) * GROUPS_PER_PAGE + (groups.length ? 1 : 0)}–{(query.page - 1) * GROUPS_PER_PAGE + groups.length}
+          </span>
+          {hasMore ? (
+            <Link className="btn btn-small" href={pageHref(query.page + 1)}>
+              Next →
+            </Link>
+          ) : null}
+        </nav>
+      ) : null}
     </main>
   );
 }
