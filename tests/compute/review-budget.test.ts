@@ -3,6 +3,7 @@
 // listed with its cause, and a VACUUM ANALYZE of the freshly loaded database does not change the
 // run's plans (the one timing ratio in the suite).
 import { afterAll, describe, expect, test } from "vitest";
+import { FORMULA_VIOLATIONS_SQL, sqlViolations, withWholeSetPlans } from "@/db/compute/validation";
 import { seedTrades } from "@/db/seed-writer";
 import type { SqlClient } from "@/db/sql-client";
 import { computeAllocations } from "@/lib/compute/run-computation";
@@ -79,6 +80,16 @@ describe(`a seeded history of ${TRADES.toLocaleString("en-US")} trades`, () => {
       const analyzedMs = await firstRun(analyzed.db);
       console.info(`first run: ${Math.round(plainMs)} ms plain, ${Math.round(analyzedMs)} ms after VACUUM ANALYZE`);
       expect(analyzedMs / plainMs).toBeLessThanOrEqual(3);
+
+      // validate-allocations on the analyzed database: its whole-set checks must never plan a
+      // nested loop (with their LIMIT the planner bet on one that rescanned every trade per
+      // allocation: quadratic, it never ended at 1,000,000 trades), and they find nothing.
+      await analyzed.db.exec("VACUUM ANALYZE");
+      const plan = await withWholeSetPlans(analyzed.db, (tx) =>
+        tx.query<{ "QUERY PLAN": string }>(`EXPLAIN ${FORMULA_VIOLATIONS_SQL}`, [1, 10_000]),
+      );
+      expect(plan.map((r) => r["QUERY PLAN"]).join("\n")).not.toMatch(/Nested Loop/);
+      expect(await sqlViolations(analyzed.db, 1)).toEqual([]);
     },
     600_000,
   );
