@@ -15,7 +15,8 @@
 //               BENCH_SKIP_LOAD=1; LOAD_PORT, WEB_CONCURRENCY as there)
 // Knobs: BENCH_DATABASE_URL (admin URL of the server; default TEST_DATABASE_URL or
 // postgres://postgres@127.0.0.1:5432/postgres), BENCH_TRADES (1000000), BENCH_SYMBOLS (50),
-// BENCH_NEW_TRADES (1000), BENCH_SKIP_VALIDATE=1 (skip the validation and engine-alone figures).
+// BENCH_NEW_TRADES (1000), BENCH_SKIP_VALIDATE=1 (skip the validation and engine-alone figures),
+// BENCH_SKIP_HIFO=1 (skip the HIFO version), BENCH_SKIP_LOAD=1 (skip the load figure).
 // The bench database is created and dropped here.
 import fs from "node:fs";
 import os from "node:os";
@@ -180,7 +181,7 @@ async function main() {
     );
     const [refresh] = await db.query<{ steps: Record<string, number> }>("SELECT steps FROM dash_refresh_state WHERE allocation_version = 1");
     const pages = await benchPages(db, 1);
-    const hifo = await benchHifo(db, 1, 2);
+    const hifo = process.env.BENCH_SKIP_HIFO === "1" ? [] : await benchHifo(db, 1, 2);
     const distDir = process.env.NEXT_DIST_DIR ?? ".next";
     const loadSkipped =
       process.env.BENCH_SKIP_LOAD === "1" ? "skipped (BENCH_SKIP_LOAD=1)" :
@@ -224,6 +225,7 @@ async function main() {
     console.log("\nDashboard data loading at this size (goal: under 150 ms each)");
     for (const p of pages) row(p.page, `${p.ms.toFixed(0)} ms`);
     console.log("\nLot-selection methods (HIFO beside FIFO)");
+    if (hifo.length === 0) row("HIFO version", "skipped (BENCH_SKIP_HIFO=1)");
     for (const h of hifo) row(h.label, `${secs(h.ms)}  (${h.note})`);
     console.log("\nDashboard under load (goal: 0 errors, p95 under 500 ms with 50 clients)");
     row("load", load.value ? describeLoad(load.value) : loadSkipped!);
