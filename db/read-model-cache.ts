@@ -4,16 +4,21 @@
 // page view reads afresh under the new stamp. The read models hold no user-specific data, and
 // every page still checks the viewer's role before it asks for them.
 
+import type { SqlClient } from "./sql-client";
+
 const MAX_ENTRIES = 200;
-const entries = new Map<string, Promise<unknown>>();
+/** Per database client: two databases (tests, the bench) can share versions, run ids and stamps. */
+const caches = new WeakMap<SqlClient, Map<string, Promise<unknown>>>();
 
 /**
  * `load()`'s answer for `key` at these stamps, from memory when it was read at the same stamps
  * before. A null stamp (read models not up to date: rebuilt just now or being rebuilt) reads
  * without keeping the answer.
  */
-export function cachedReadModel<T>(key: string, stamps: readonly (string | null)[], load: () => Promise<T>): Promise<T> {
+export function cachedReadModel<T>(db: SqlClient, key: string, stamps: readonly (string | null)[], load: () => Promise<T>): Promise<T> {
   if (stamps.some((s) => s === null)) return load();
+  const entries = caches.get(db) ?? new Map<string, Promise<unknown>>();
+  caches.set(db, entries);
   const full = `${key}@${stamps.join(",")}`;
   const hit = entries.get(full) as Promise<T> | undefined;
   if (hit) {

@@ -134,7 +134,7 @@ export async function overviewPageData(db: SqlClient) {
     versionHealth(db),
     activeRuns(db),
     recentRuns(db, 5),
-    cachedReadModel(`compare:${currentVersion}:old::symbols`, [stamp, ""], () => symbolComparison(db, currentVersion, { kind: "old" })),
+    cachedReadModel(db, `compare:${currentVersion}:old::symbols`, [stamp, ""], () => symbolComparison(db, currentVersion, { kind: "old" })),
   ]);
   return { currentVersion, health, running, runs, topSymbols: topSymbols.slice(0, 8) };
 }
@@ -167,7 +167,7 @@ export async function comparePageData(db: SqlClient, params: SearchParams) {
   const bucketParam = one("bucket");
   // Everything below reads only the read models: the same for every viewer until a run.
   const cached = <T>(key: string, load: () => Promise<T>) =>
-    cachedReadModel(`compare:${version}:${baselineParam(baseline)}:${symbol ?? ""}:${key}`, [stamp, baselineStamp], load);
+    cachedReadModel(db, `compare:${version}:${baselineParam(baseline)}:${symbol ?? ""}:${key}`, [stamp, baselineStamp], load);
   const bucket: Bucket =
     bucketParam === "day" || bucketParam === "week" || bucketParam === "month" ? bucketParam : await cached("bucket", () => autoBucket(db, version));
   const [bySymbol, cumulative, histogram, largest] = await Promise.all([

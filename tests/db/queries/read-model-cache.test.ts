@@ -19,12 +19,12 @@ describe("cachedReadModel", () => {
   test("one read per key and stamps; a new stamp reads again; a null stamp never keeps the answer", async () => {
     let reads = 0;
     const load = async () => ++reads;
-    expect(await cachedReadModel("k", ["1:3"], load)).toBe(1);
-    expect(await cachedReadModel("k", ["1:3"], load)).toBe(1);
-    expect(await cachedReadModel("k", ["2:3"], load)).toBe(2);
-    expect(await cachedReadModel("other", ["2:3"], load)).toBe(3);
-    expect(await cachedReadModel("k", [null], load)).toBe(4);
-    expect(await cachedReadModel("k", [null], load)).toBe(5);
+    expect(await cachedReadModel(t.db, "k", ["1:3"], load)).toBe(1);
+    expect(await cachedReadModel(t.db, "k", ["1:3"], load)).toBe(1);
+    expect(await cachedReadModel(t.db, "k", ["2:3"], load)).toBe(2);
+    expect(await cachedReadModel(t.db, "other", ["2:3"], load)).toBe(3);
+    expect(await cachedReadModel(t.db, "k", [null], load)).toBe(4);
+    expect(await cachedReadModel(t.db, "k", [null], load)).toBe(5);
   });
 
   test("a failed read is not kept", async () => {
@@ -34,8 +34,18 @@ describe("cachedReadModel", () => {
       if (calls === 1) throw new Error("boom");
       return "ok";
     };
-    await expect(cachedReadModel("failing", ["1:1"], load)).rejects.toThrow("boom");
-    expect(await cachedReadModel("failing", ["1:1"], load)).toBe("ok");
+    await expect(cachedReadModel(t.db, "failing", ["1:1"], load)).rejects.toThrow("boom");
+    expect(await cachedReadModel(t.db, "failing", ["1:1"], load)).toBe("ok");
+  });
+
+  test("another database's answer at the same key and stamps is never served", async () => {
+    const other = await createTestDatabase();
+    try {
+      expect(await cachedReadModel(t.db, "shared", ["1:1"], async () => "first database")).toBe("first database");
+      expect(await cachedReadModel(other.db, "shared", ["1:1"], async () => "second database")).toBe("second database");
+    } finally {
+      await other.drop();
+    }
   });
 });
 
