@@ -4,7 +4,7 @@
 // builds their indexes once, and swaps them in for the version's partitions: no DELETE of the
 // old rows, no index maintained row by row. All inside the rebuild's transaction: if it fails,
 // the fresh tables are rolled back and the previous partitions stay.
-import { buildIndexesLike, renameLoadTable } from "./compute/version-partitions";
+import { checkedVersion, renameLoadTable } from "./compute/version-partitions";
 import type { SqlClient } from "./sql-client";
 
 /** The read models with one row set per allocation_version (dash_version_sell_diff is per pair). */
@@ -23,11 +23,6 @@ export type ReadModelTables = Record<VersionTable, string>;
 
 export const PARENT_TABLES: ReadModelTables = Object.fromEntries(VERSION_TABLES.map((t) => [t, t])) as ReadModelTables;
 
-function checkedVersion(version: number): number {
-  if (!Number.isSafeInteger(version) || version < 1) throw new Error(`invalid allocation version ${version}`);
-  return version;
-}
-
 export const partitionName = (table: VersionTable, version: number) => `${table}_v${checkedVersion(version)}`;
 const loadName = (table: VersionTable, version: number) => `${table}_load_v${checkedVersion(version)}`;
 
@@ -43,11 +38,6 @@ export async function createLoadTables(tx: SqlClient, version: number): Promise<
     out[table] = load;
   }
   return out;
-}
-
-/** The parent's primary key and indexes, built on `load` (so ATTACH adopts them as they are). */
-export function buildIndexes(tx: SqlClient, table: VersionTable, load: string): Promise<void> {
-  return buildIndexesLike(tx, table, load);
 }
 
 /**

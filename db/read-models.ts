@@ -5,9 +5,10 @@
 //   version's fifo_inventory_snapshot rows (every run rewrites those), e.g. after a run that did
 //   not call the hook, or after a version was deleted.
 // Live tables (manual_review_queue, fifo_computation_log, trade_records) are still read live.
+import { buildIndexesLike } from "./compute/version-partitions";
 import { applyIncrementalDelta, type ResumedSymbol } from "./read-model-delta";
 import {
-  buildIndexes, createLoadTables, PARENT_TABLES, partitionName, type ReadModelTables, swapIn, VERSION_TABLES, type VersionTable,
+  createLoadTables, PARENT_TABLES, partitionName, type ReadModelTables, swapIn, VERSION_TABLES, type VersionTable,
 } from "./read-model-partitions";
 import type { SqlClient } from "./sql-client";
 
@@ -138,7 +139,7 @@ async function rebuild(db: SqlClient, version: number, options: RefreshOptions):
       const loads = await createLoadTables(tx, version);
       await buildAll(tx, version, null, loads, step);
       await step("indexes", async () => {
-        for (const table of VERSION_TABLES) await buildIndexes(tx, table, loads[table]);
+        for (const table of VERSION_TABLES) await buildIndexesLike(tx, table, loads[table]);
         // The pages' plans read one partition: its own statistics, taken before the swap locks pages out.
         if (tx.engine === "postgres") for (const [table, columns] of ANALYZED) await tx.exec(`ANALYZE ${loads[table]} (${columns})`);
       });

@@ -9,7 +9,7 @@ import { quoteIdent, type SqlClient } from "../sql-client";
 
 export type VersionTable = "fifo_allocations" | "fifo_pnl_differences";
 
-function checkedVersion(version: number): number {
+export function checkedVersion(version: number): number {
   if (!Number.isSafeInteger(version) || version < 1) throw new Error(`invalid allocation version ${version}`);
   return version;
 }
