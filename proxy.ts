@@ -2,8 +2,8 @@
 // app page, and passes the requested path on (x-fifo-path) so requireUser() can come back to it.
 // The real checks are requireUser() and authorizedAction() on the server, against the database.
 import { NextResponse, type NextRequest } from "next/server";
+import { SESSION_COOKIE } from "./lib/auth/session-cookie";
 
-const SESSION_COOKIE = "fifo_session"; // = lib/auth/session.ts (kept free of server-only imports)
 const PATH_HEADER = "x-fifo-path"; // = lib/auth/guard.ts
 
 export function proxy(request: NextRequest) {

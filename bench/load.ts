@@ -110,12 +110,21 @@ export async function measureLoad(options: LoadOptions): Promise<LoadFigures> {
   };
 }
 
-/** A viewer for the bench and one session per client, created straight in the database. */
+const BENCH_ROLES = ["viewer", "reviewer", "admin"] as const;
+
+/**
+ * One person per client, each signed in once (users and sessions created straight in the
+ * database): different people never share a cached page, so each client's first view of each
+ * page is a real render. Roles rotate viewer, reviewer, admin.
+ */
 export async function benchSessions(db: SqlClient, clients: number): Promise<string[]> {
-  const email = "load-bench@example.com";
-  const user = (await findUserByEmail(db, email)) ?? (await createUser(db, { email, password: randomBytes(12).toString("hex"), role: "viewer" }, { cost: 4 }));
   const tokens: string[] = [];
-  for (let i = 0; i < clients; i++) tokens.push((await createSession(db, user.id)).token);
+  for (let i = 0; i < clients; i++) {
+    const email = `load-bench-${i + 1}@example.com`;
+    const role = BENCH_ROLES[i % BENCH_ROLES.length]!;
+    const user = (await findUserByEmail(db, email)) ?? (await createUser(db, { email, password: randomBytes(12).toString("hex"), role }, { cost: 4 }));
+    tokens.push((await createSession(db, user.id)).token);
+  }
   return tokens;
 }
 
@@ -128,6 +137,7 @@ export async function startDashboard(
   databaseUrl: string,
   port: number,
   workers = webConcurrency({ ...process.env, DATABASE_URL: databaseUrl }),
+  pageCache = process.env.FIFO_PAGE_CACHE !== "off",
 ): Promise<{ url: string; workers: number; stop(): Promise<void> }> {
   const distDir = process.env.NEXT_DIST_DIR ?? ".next";
   if (!fs.existsSync(path.join(root, distDir, "BUILD_ID"))) {
@@ -140,7 +150,7 @@ export async function startDashboard(
       cwd: root,
       env: {
         ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "production", FIFO_RUNNER: "off", NEXT_TELEMETRY_DISABLED: "1",
-        WEB_CONCURRENCY: String(workers),
+        WEB_CONCURRENCY: String(workers), FIFO_PAGE_CACHE: pageCache ? "on" : "off",
       },
       stdio: ["ignore", "ignore", "inherit"],
     },
@@ -165,8 +175,8 @@ export async function startDashboard(
 /** The whole figure on a prepared database: sessions, server, a warm-up pass per worker, the load, stop. */
 export async function dashboardLoad(
   databaseUrl: string,
-  options: { clients?: number; seconds?: number; port?: number; workers?: number } = {},
-): Promise<LoadFigures & { workers: number }> {
+  options: { clients?: number; seconds?: number; port?: number; workers?: number; pageCache?: boolean } = {},
+): Promise<LoadFigures & { workers: number; pageCache: boolean }> {
   const clients = options.clients ?? 50;
   const db = createPostgresClient(databaseUrl);
   let tokens: string[];
@@ -175,7 +185,8 @@ export async function dashboardLoad(
   } finally {
     await db.close();
   }
-  const server = await startDashboard(databaseUrl, options.port ?? 3190, options.workers);
+  const pageCache = options.pageCache ?? process.env.FIFO_PAGE_CACHE !== "off";
+  const server = await startDashboard(databaseUrl, options.port ?? 3190, options.workers, pageCache);
   try {
     // Warm-up: the first visit of each page compiles nothing in production but fills the read
     // models and loads the page's code; connections go round-robin, so one pass per worker.
@@ -183,15 +194,16 @@ export async function dashboardLoad(
       for (const p of BROWSED_PATHS) await fetch(`${server.url}${p}`, { headers: { cookie: `fifo_session=${tokens[0]}` } });
     }
     const figures = await measureLoad({ baseUrl: server.url, sessionTokens: tokens, connections: clients, durationSeconds: options.seconds ?? 30 });
-    return { ...figures, workers: server.workers };
+    return { ...figures, workers: server.workers, pageCache };
   } finally {
     await server.stop();
   }
 }
 
-export function describeLoad(f: LoadFigures & { workers?: number }): string {
+export function describeLoad(f: LoadFigures & { workers?: number; pageCache?: boolean }): string {
   const statuses = Object.entries(f.non200).map(([code, n]) => `${n}x ${code}`).join(", ");
-  const server = f.workers ? ` (${f.workers} server process${f.workers === 1 ? "" : "es"})` : "";
+  const cache = f.pageCache === undefined ? "" : f.pageCache ? ", page cache on" : ", page cache off: every page rendered";
+  const server = f.workers ? ` (${f.workers} server process${f.workers === 1 ? "" : "es"}${cache})` : "";
   return (
     `${f.clients} signed-in clients for ${f.seconds} s${server}: ${f.requests.toLocaleString("en-US")} requests served ` +
     `(${f.requestsPerSecond}/s), p50 ${f.p50Ms} ms, p95 ${f.p95Ms} ms, p99 ${f.p99Ms} ms, ${f.errors} errors` +

@@ -12,7 +12,8 @@
 //   hifo        a HIFO version over the same trades (bench/hifo.ts)
 //   load        LOAD_CLIENTS (50) signed-in clients browsing the dashboard over HTTP for LOAD_SECONDS
 //               (30) against the built app (bench/load.ts; skipped without a build or with
-//               BENCH_SKIP_LOAD=1; LOAD_PORT, WEB_CONCURRENCY as there)
+//               BENCH_SKIP_LOAD=1; LOAD_PORT, WEB_CONCURRENCY as there), once as served (with
+//               the rendered-page cache) and once with every page rendered (FIFO_PAGE_CACHE=off)
 // Knobs: BENCH_DATABASE_URL (admin URL of the server; default TEST_DATABASE_URL or
 // postgres://postgres@127.0.0.1:5432/postgres), BENCH_TRADES (1000000), BENCH_SYMBOLS (50),
 // BENCH_NEW_TRADES (1000), BENCH_SKIP_VALIDATE=1 (skip the validation and engine-alone figures),
@@ -186,13 +187,16 @@ async function main() {
     const loadSkipped =
       process.env.BENCH_SKIP_LOAD === "1" ? "skipped (BENCH_SKIP_LOAD=1)" :
       !fs.existsSync(path.join(import.meta.dirname, "..", distDir, "BUILD_ID")) ? `skipped (no build in ${distDir}: run \`npx next build\`)` : null;
-    const load = await timed("load: signed-in clients browsing the dashboard", async () =>
+    const loadRun = async (pageCache: boolean) =>
       loadSkipped ? null : dashboardLoad(url.toString(), {
         clients: Number(process.env.LOAD_CLIENTS ?? 50),
         seconds: Number(process.env.LOAD_SECONDS ?? 30),
         port: Number(process.env.LOAD_PORT ?? 3190),
-      }),
-    );
+        pageCache,
+      });
+    const load = await timed("load: signed-in clients browsing the dashboard", () => loadRun(true));
+    // The same load with every page rendered: what the server does when data changes all the time.
+    const uncached = await timed("load: the same with the page cache off", () => loadRun(false));
 
     const row = (label: string, value: string) => console.log(`  ${label.padEnd(44)} ${value}`);
     console.log("\nResults");
@@ -229,6 +233,7 @@ async function main() {
     for (const h of hifo) row(h.label, `${secs(h.ms)}  (${h.note})`);
     console.log("\nDashboard under load (goal: 0 errors, p95 under 500 ms with 50 clients)");
     row("load", load.value ? describeLoad(load.value) : loadSkipped!);
+    row("load, every page rendered", uncached.value ? describeLoad(uncached.value) : loadSkipped!);
   } finally {
     await db.close();
     fs.rmSync(tmp, { recursive: true, force: true });

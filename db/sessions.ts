@@ -46,6 +46,26 @@ export async function findSessionUser(db: SqlClient, token: string, now: Date = 
   return row ?? null;
 }
 
+/**
+ * The user behind a cookie token together with the database snapshot this statement saw
+ * (`pg_current_snapshot()`), in one round trip: the key of the rendered-page cache
+ * (lib/http/page-cache.ts). Same rules as findSessionUser.
+ */
+export async function findSessionUserWithSnapshot(
+  db: SqlClient,
+  token: string,
+  now: Date = new Date(),
+): Promise<(SessionUser & { snapshot: string }) | null> {
+  if (!token || token.length > 200) return null;
+  const [row] = await db.query<SessionUser & { snapshot: string }>(
+    `SELECT u.id, u.email, u.role, pg_current_snapshot()::text AS snapshot
+     FROM app_sessions s JOIN app_users u ON u.id = s.user_id
+     WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL`,
+    [hashSessionToken(token), now.toISOString()],
+  );
+  return row ?? null;
+}
+
 export async function deleteSession(db: SqlClient, token: string): Promise<void> {
   await db.query(`DELETE FROM app_sessions WHERE token_hash = $1`, [hashSessionToken(token)]);
 }

@@ -109,8 +109,9 @@ async function main() {
 
   const env: Record<string, string | undefined> = { ...process.env, ...target.env, PORT: String(port), NODE_ENV: "production" };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
-  log(`next start -p ${port} (build in ${process.env.NEXT_DIST_DIR ?? ".next"})`);
-  next = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // The production server as `npm start` runs it (one process here), page cache included.
+  log(`page server -p ${port} (build in ${process.env.NEXT_DIST_DIR ?? ".next"})`);
+  next = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "page-server.ts"), "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root,
     env: env as NodeJS.ProcessEnv,
     stdio: "inherit",

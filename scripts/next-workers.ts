@@ -20,8 +20,8 @@ export function webConcurrency(env: Record<string, string | undefined> = process
 function main() {
   const root = path.resolve(import.meta.dirname, "..");
   const workers = webConcurrency();
-  // The workers run Next's own CLI, without this script's loader flags.
-  cluster.setupPrimary({ exec: path.join(root, "node_modules", "next", "dist", "bin", "next"), args: ["start", ...process.argv.slice(2)], execArgv: [] });
+  // Each worker is a Next.js server with the rendered-page cache in front (scripts/page-server.ts).
+  cluster.setupPrimary({ exec: path.join(root, "scripts", "page-server.ts"), args: process.argv.slice(2), execArgv: ["--import", "tsx"] });
   let stopping = false;
   for (let i = 0; i < workers; i++) {
     const runner = i === 0 || process.env.FIFO_RUNNER !== undefined ? {} : { FIFO_RUNNER: "off" };

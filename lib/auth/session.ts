@@ -6,8 +6,9 @@ import { getDb } from "@/db/client";
 import { createSession, deleteExpiredSessions, deleteSession, findSessionUser } from "@/db/sessions";
 import { clientAddressFrom } from "./client-address";
 import type { Role } from "./roles";
+import { SESSION_COOKIE } from "./session-cookie";
 
-export const SESSION_COOKIE = "fifo_session";
+export { SESSION_COOKIE };
 
 export interface CurrentUser {
   id: number;

@@ -1,6 +1,7 @@
 // Differences explained by cause, in the browser: a reviewer opens the cause summary on the
 // Discrepancies page, follows an example to the sell's page (which names its cause), accepts the
-// cause, and sees the review queue shrink by the items it settled; undoing it reopens them.
+// cause, and sees the review queue shrink by the items it settled; undoing it reopens them. Pages
+// seen again come from the rendered-page cache until the decision changes the data.
 //
 // SEED REQUIREMENT: version 1 of the e2e database (scripts/e2e-server.ts) has open
 // pnl_discrepancy items of cause stale_lot (the demo history's most common cause).
@@ -20,7 +21,10 @@ test("a reviewer accepts a cause from the summary and the queue shrinks", async 
   await signIn(page, "reviewer", "/review?version=1");
   const before = await openItems(page);
 
-  await page.goto("/discrepancies?version=1");
+  // While nothing changes, a page seen again comes from the rendered-page cache (scripts/page-server.ts).
+  await expect
+    .poll(async () => (await page.goto("/discrepancies?version=1"))?.headers()["x-fifo-page-cache"])
+    .toBe("hit");
   const summary = page.getByTestId("cause-summary");
   await expect(summary).toBeVisible();
   await expect(summary.getByTestId("chart-causes")).toBeVisible();
@@ -58,6 +62,10 @@ test("a reviewer accepts a cause from the summary and the queue shrinks", async 
   await expect(page.getByTestId(`cause-open-${CAUSE}`)).toHaveText("0");
   await expect(page.getByTestId("cause-decisions")).toContainText(`${settles} items settled`);
 
+  // The decision committed: the page is rendered afresh, never the cached one from before.
+  const afterDecision = await page.goto("/discrepancies?version=1");
+  expect(afterDecision?.headers()["x-fifo-page-cache"]).toBe("miss");
+  await expect(page.getByTestId(`cause-accepted-${CAUSE}`)).toBeVisible();
   expect(await openItems(page)).toBe(before - settles);
   expect(exampleHref).toContain("version=1");
 
