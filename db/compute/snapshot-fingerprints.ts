@@ -15,24 +15,69 @@ export interface PointFingerprint {
 /** Every symbol's fingerprint up to its point and the count after it, in one pass over the trades. */
 export async function fingerprintsAtPoints(
   db: SqlClient,
-  points: { symbol: string; point: SnapshotPoint }[],
+  points: { symbol: string; point: SnapshotPoint | null }[],
 ): Promise<Map<string, PointFingerprint>> {
   if (points.length === 0) return new Map();
   const upTo = "(t.order_time, t.id) <= (p.last_order_time, p.last_trade_id)";
-  const rows = await db.transaction(async (tx) => {
-    // A one-off scan: compiling it costs more than it saves.
-    if (tx.engine === "postgres") await tx.exec("SET LOCAL jit = off");
-    return tx.query<{ symbol: string; n: number; checksum: string; after: number }>(
-      `SELECT p.symbol, count(t.id) FILTER (WHERE ${upTo})::bigint AS n,
+  const query = (tx: SqlClient) =>
+    tx.query<{ symbol: string; n: number; checksum: string; after: number }>(
+      `SELECT t.symbol, count(*) FILTER (WHERE ${upTo})::bigint AS n,
          coalesce(sum(${ROW_HASH}) FILTER (WHERE ${upTo}), 0)::text AS checksum,
-         count(t.id) FILTER (WHERE NOT ${upTo})::bigint AS after
-       FROM unnest($1::text[], $2::timestamptz[], $3::bigint[]) AS p(symbol, last_order_time, last_trade_id)
-       LEFT JOIN fifo_trades t ON t.symbol = p.symbol
-       GROUP BY p.symbol`,
-      [points.map((p) => p.symbol), points.map((p) => p.point.lastOrderTime), points.map((p) => p.point.lastTradeId)],
+         count(*) FILTER (WHERE NOT coalesce(${upTo}, false))::bigint AS after
+       FROM fifo_trades t
+       JOIN unnest($1::text[], $2::timestamptz[], $3::bigint[]) AS p(symbol, last_order_time, last_trade_id) ON t.symbol = p.symbol
+       GROUP BY t.symbol`,
+      [points.map((p) => p.symbol), points.map((p) => p.point?.lastOrderTime ?? null), points.map((p) => p.point?.lastTradeId ?? null)],
     );
+  const rows = await withWholeTableScan(db, query);
+  const found = new Map(rows.map((r) => [r.symbol, { count: r.n, checksum: r.checksum, after: r.after }]));
+  // A symbol without any trade has no row: nothing up to its point, nothing after it.
+  return new Map(points.map((p) => [p.symbol, found.get(p.symbol) ?? { count: 0, checksum: "0", after: 0 }]));
+}
+
+/**
+ * Runs a statement that reads every trade: one sequential scan hashed into a small join, never
+ * the (symbol, time, id) index walked from end to end (measured at 1,000,000 trades: 0.35 s
+ * against 0.84 s, the index order hops across the whole heap). Inside the caller's transaction
+ * when it has one (its settings are restored after), else in a transaction of its own.
+ */
+export async function withWholeTableScan<T>(db: SqlClient, fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+  const settings = ["enable_indexscan", "enable_bitmapscan", "enable_mergejoin", "enable_sort", ...(db.engine === "postgres" ? ["jit"] : [])];
+  return db.transaction(async (tx) => {
+    const [before] = await tx.query<Record<string, string>>(`SELECT ${settings.map((s) => `current_setting('${s}') AS ${s}`).join(", ")}`);
+    for (const setting of settings) await tx.exec(`SET LOCAL ${setting} = off`);
+    try {
+      return await fn(tx);
+    } finally {
+      for (const setting of settings) await tx.query("SELECT set_config($1, $2, true)", [setting, before![setting]]);
+    }
   });
-  return new Map(rows.map((r) => [r.symbol, { count: r.n, checksum: r.checksum, after: r.after }]));
+}
+
+/**
+ * After a run wrote its snapshots: fingerprint every snapshot's trades up to its point. `reader` is
+ * the connection the run read its trades on (withTradesSnapshot): the fingerprint must describe
+ * exactly the trades the run saw, not those visible to `tx` now.
+ */
+export async function fingerprintSnapshots(tx: SqlClient, version: number, symbols: string[], reader: SqlClient = tx): Promise<void> {
+  const points = await tx.query<{ symbol: string; last_order_time: string | null; last_trade_id: number | null }>(
+    `SELECT symbol, last_order_time, last_trade_id FROM fifo_inventory_snapshot
+     WHERE allocation_version = $1 AND symbol = ANY ($2::text[])`,
+    [version, symbols],
+  );
+  const fingerprints = await fingerprintsAtPoints(
+    reader,
+    points.map((p) => ({
+      symbol: p.symbol,
+      point: p.last_order_time != null && p.last_trade_id != null ? { lastOrderTime: p.last_order_time, lastTradeId: p.last_trade_id } : null,
+    })),
+  );
+  await tx.query(
+    `UPDATE fifo_inventory_snapshot s SET trades_checksum = f.checksum, trades_processed = f.n
+     FROM unnest($2::text[], $3::bigint[], $4::text[]) AS f(symbol, n, checksum)
+     WHERE s.allocation_version = $1 AND s.symbol = f.symbol`,
+    [version, [...fingerprints.keys()], [...fingerprints.values()].map((f) => f.count), [...fingerprints.values()].map((f) => f.checksum)],
+  );
 }
 
 /**

@@ -66,48 +66,6 @@ export async function fingerprintUpTo(db: SqlClient, symbol: string, point: Snap
   return { count: row!.n, checksum: row!.checksum };
 }
 
-/**
- * After a run wrote its snapshots: fingerprint every snapshot's trades up to its point. `reader` is
- * the connection the run read its trades on (withTradesSnapshot): the fingerprint must describe
- * exactly the trades the run saw, not those visible to `tx` now.
- */
-export async function fingerprintSnapshots(tx: SqlClient, version: number, symbols: string[], reader: SqlClient = tx): Promise<void> {
-  if (reader === tx) {
-    await tx.query(
-      `UPDATE fifo_inventory_snapshot s SET trades_checksum = f.checksum, trades_processed = f.n
-       FROM (
-         SELECT s2.symbol, count(t.id)::bigint AS n, coalesce(sum(${ROW_HASH}) FILTER (WHERE t.id IS NOT NULL), 0)::text AS checksum
-         FROM fifo_inventory_snapshot s2
-         LEFT JOIN fifo_trades t ON t.symbol = s2.symbol
-           AND (t.order_time, t.id) <= (s2.last_order_time, s2.last_trade_id)
-         WHERE s2.allocation_version = $1 AND s2.symbol = ANY ($2::text[])
-         GROUP BY s2.symbol
-       ) f
-       WHERE s.allocation_version = $1 AND s.symbol = f.symbol`,
-      [version, symbols],
-    );
-    return;
-  }
-  const points = await tx.query<{ symbol: string; last_order_time: string | null; last_trade_id: number | null }>(
-    `SELECT symbol, last_order_time, last_trade_id FROM fifo_inventory_snapshot
-     WHERE allocation_version = $1 AND symbol = ANY ($2::text[])`,
-    [version, symbols],
-  );
-  const fingerprints = await reader.query<{ symbol: string; n: number; checksum: string }>(
-    `SELECT p.symbol, count(t.id)::bigint AS n, coalesce(sum(${ROW_HASH}) FILTER (WHERE t.id IS NOT NULL), 0)::text AS checksum
-     FROM unnest($1::text[], $2::timestamptz[], $3::bigint[]) AS p(symbol, last_order_time, last_trade_id)
-     LEFT JOIN fifo_trades t ON t.symbol = p.symbol AND (t.order_time, t.id) <= (p.last_order_time, p.last_trade_id)
-     GROUP BY p.symbol`,
-    [points.map((p) => p.symbol), points.map((p) => p.last_order_time), points.map((p) => p.last_trade_id)],
-  );
-  await tx.query(
-    `UPDATE fifo_inventory_snapshot s SET trades_checksum = f.checksum, trades_processed = f.n
-     FROM unnest($2::text[], $3::bigint[], $4::text[]) AS f(symbol, n, checksum)
-     WHERE s.allocation_version = $1 AND s.symbol = f.symbol`,
-    [version, fingerprints.map((f) => f.symbol), fingerprints.map((f) => f.n), fingerprints.map((f) => f.checksum)],
-  );
-}
-
 export async function countTradesAfter(db: SqlClient, symbol: string, point: SnapshotPoint | null): Promise<number> {
   const [row] = await db.query<{ n: number }>(
     `SELECT count(*)::bigint AS n FROM fifo_trades t

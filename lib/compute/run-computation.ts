@@ -24,8 +24,8 @@ import {
   type RunRow,
 } from "@/db/compute/runs";
 import { readComputeSettings, type ComputeSettings } from "@/db/compute/settings";
-import { advanceFingerprints } from "@/db/compute/snapshot-fingerprints";
-import { fingerprintSnapshots, tradesAfter, tradesStamp, writeMonthEnds } from "@/db/compute/snapshots";
+import { advanceFingerprints, fingerprintSnapshots } from "@/db/compute/snapshot-fingerprints";
+import { tradesAfter, tradesStamp, writeMonthEnds } from "@/db/compute/snapshots";
 import { withTradesSnapshot } from "@/db/compute/trade-snapshot";
 import { countTrades, streamRunTrades, symbolsWithTrades, type TradeRow } from "@/db/compute/trade-stream";
 import type { ResumedSymbol } from "@/db/read-model-delta";
