@@ -28,7 +28,7 @@ export interface StoreDifferences {
   runId: number;
   version: number;
   symbols: string[];
-  differences: readonly PnlDifference[];
+  differences: Iterable<PnlDifference>;
   totals: readonly CauseTotal[];
   /** A full run of every symbol: the version's differences are exactly `differences`. */
   swap: boolean;

@@ -39,7 +39,7 @@ export interface ReviewSync {
   /** Incremental runs: items of trades at or before these points were not re-examined; keep them. */
   preservedUpTo?: { symbol: string; lastOrderTime: string; lastTradeId: number }[];
   /** Every sell of the run whose PnL differs, with its cause, and their totals per symbol and cause. */
-  differences?: readonly PnlDifference[];
+  differences?: Iterable<PnlDifference>;
   totals?: readonly CauseTotal[];
   /** A full run of every symbol: the version's differences are swapped in whole. */
   swapDifferences?: boolean;

@@ -35,7 +35,7 @@ import { liveRunIds, registerLiveRun, unregisterLiveRun } from "./live-runs";
 import { ProgressTracker } from "./progress-tracker";
 import { CauseTracker } from "./cause-tracker";
 import { CauseTotals } from "./cause-totals";
-import { invalidTradeCandidate, pnlDifference, pnlDiscrepancyCandidates, unmatchedCandidate, type PnlDifference } from "./review-candidates";
+import { invalidTradeCandidate, pnlDifference, PnlDifferenceLog, pnlDiscrepancyCandidates, unmatchedCandidate } from "./review-candidates";
 import { planSymbols, type SymbolPlan } from "./run-plan";
 
 export interface RunRequest {
@@ -416,7 +416,7 @@ class FindingsCollector {
   readonly unmatched: UnmatchedSell[] = [];
   private readonly problems: ReviewCandidate[] = [];
   /** Often one per sell (the old system was wrong a lot): compact until written. */
-  readonly pnlDifferences: PnlDifference[] = [];
+  readonly pnlDifferences = new PnlDifferenceLog();
   readonly causeTotals = new CauseTotals();
   private causes = new CauseTracker();
   invalidTrades = 0;

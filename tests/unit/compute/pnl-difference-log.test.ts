@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { PnlDifferenceLog, type PnlDifference } from "@/lib/compute/review-candidates";
+import { DISCREPANCY_CAUSES } from "@/lib/compute/discrepancy-causes";
+
+const decimal = fc.tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.nat({ max: 12 })).map(([negative, digits, scale]) => {
+  const text = digits.toString().padStart(scale + 1, "0");
+  const value = scale === 0 ? text : `${text.slice(0, -scale)}.${text.slice(-scale)}`;
+  return negative && digits !== 0n ? `-${value}` : value;
+});
+
+const difference: fc.Arbitrary<PnlDifference> = fc.record({
+  id: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+  symbol: fc.string({ minLength: 1, maxLength: 20 }), // the bot's symbols: any text, quotes and tabs included
+  orderTime: fc.date({ min: new Date("2000-01-01"), max: new Date("2100-01-01"), noInvalidDate: true }).map((d) => d.toISOString()),
+  oldPnlUsd: decimal,
+  newPnlUsd: decimal,
+  differenceUsd: decimal,
+  aboveItemThreshold: fc.boolean(),
+  oldParentId: fc.option(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), { nil: null }),
+  cause: fc.constantFrom(...DISCREPANCY_CAUSES),
+});
+
+describe("PnlDifferenceLog", () => {
+  it("gives back exactly what went in, in order", () => {
+    fc.assert(
+      fc.property(fc.array(difference, { maxLength: 30 }), (differences) => {
+        const log = new PnlDifferenceLog();
+        for (const d of differences) log.push(d);
+        expect(log.length).toBe(differences.length);
+        expect([...log]).toEqual(differences);
+        expect([...log]).toEqual(differences); // read twice: nothing is consumed
+      }),
+    );
+  });
+});
