@@ -57,3 +57,12 @@ export async function swapIn(tx: SqlClient, version: number, loads: ReadModelTab
     await tx.exec(`ALTER TABLE ${table} ATTACH PARTITION ${partition} FOR VALUES IN (${checkedVersion(version)})`);
   }
 }
+
+/** A deleted version's read models: its partitions dropped, its rows in the default partitions gone. */
+export async function dropVersionPartitions(tx: SqlClient, version: number): Promise<void> {
+  await tx.exec(`LOCK TABLE ${VERSION_TABLES.join(", ")} IN ACCESS EXCLUSIVE MODE`);
+  for (const table of VERSION_TABLES) {
+    await tx.query(`DELETE FROM ${table}_default WHERE allocation_version = $1`, [version]);
+    await tx.exec(`DROP TABLE IF EXISTS ${partitionName(table, version)}`);
+  }
+}

@@ -8,7 +8,7 @@
 import { buildIndexesLike } from "./compute/version-partitions";
 import { applyIncrementalDelta, type ResumedSymbol } from "./read-model-delta";
 import {
-  createLoadTables, PARENT_TABLES, partitionName, type ReadModelTables, swapIn, VERSION_TABLES, type VersionTable,
+  createLoadTables, dropVersionPartitions, PARENT_TABLES, partitionName, type ReadModelTables, swapIn, VERSION_TABLES, type VersionTable,
 } from "./read-model-partitions";
 import type { SqlClient } from "./sql-client";
 
@@ -167,6 +167,18 @@ async function saveState(tx: SqlClient, version: number, stamp: string, duration
        steps = excluded.steps`,
     [version, stamp, durationMs, JSON.stringify(steps)],
   );
+}
+
+/**
+ * Forgets a deleted version's read models (db/queries/version-admin.ts deleteVersion): its
+ * partitions, its comparisons with other versions, and its refresh state, so no later refresh
+ * of another version keeps comparing with it.
+ */
+export async function forgetReadModels(tx: SqlClient, version: number): Promise<void> {
+  await tx.query("SELECT pg_advisory_xact_lock($1)", [READ_MODEL_LOCK]);
+  await dropVersionPartitions(tx, version);
+  await deletePairRows(tx, version, null);
+  await tx.query("DELETE FROM dash_refresh_state WHERE allocation_version = $1", [version]);
 }
 
 /** The rows a refresh of some symbols replaces: the version's (and its pairs with other versions'). */

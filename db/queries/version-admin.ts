@@ -5,6 +5,7 @@
 import { lockVersionAdmin } from "../compute/runs";
 import type { SqlClient } from "../sql-client";
 import { forgetVersionMethod } from "../compute/methods";
+import { forgetReadModels } from "../read-models";
 import { getCurrentVersion } from "./versions";
 
 export const CURRENT_VERSION_KEY = "current_version";
@@ -169,9 +170,10 @@ export async function deleteVersion(db: SqlClient, version: number, deletedBy: s
       ),
     };
     // The differences' causes and the decisions about them belong to the deleted results.
-    for (const table of ["fifo_pnl_differences", "fifo_cause_totals", "fifo_cause_decisions"]) {
+    for (const table of ["fifo_pnl_differences", "fifo_cause_totals", "fifo_cause_decisions", "fifo_inventory_month_end"]) {
       await tx.query(`DELETE FROM ${table} WHERE allocation_version = $1`, [version]);
     }
+    await forgetReadModels(tx, version);
     await forgetVersionMethod(tx, version);
     await tx.query(
       `INSERT INTO allocation_version_deletions

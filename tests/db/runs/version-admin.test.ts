@@ -11,6 +11,7 @@ import {
   setCurrentVersion,
   VersionAdminError,
 } from "@/db/queries/version-admin";
+import { refreshReadModels } from "@/db/read-models";
 import { createTestDatabase, type TestDatabase } from "../../helpers/database";
 
 let t: TestDatabase;
@@ -51,6 +52,9 @@ async function computedVersion(db: SqlClient, version: number): Promise<number> 
   );
   return runId;
 }
+
+const partitionExists = async (name: string) =>
+  (await t.db.query<{ ok: boolean }>("SELECT to_regclass($1) IS NOT NULL AS ok", [`public.${name}`]))[0]!.ok;
 
 const count = async (table: string, version: number) =>
   (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE allocation_version = $1`, [version]))[0]!.n;
@@ -113,6 +117,10 @@ describe("deleting a version", () => {
   });
 
   test("removes the version's data, keeps its runs, and records who deleted it", async () => {
+    // Both versions have read models, and each compares with the other.
+    for (const version of [1, 2, 1]) await refreshReadModels(t.db, version, { force: true });
+    expect(await partitionExists("dash_sell_pnl_v1")).toBe(true);
+    expect(await count("dash_refresh_state", 1)).toBe(1);
     const runsBefore = await count("fifo_computation_log", 1);
     const result = await deleteVersion(t.db, 1, "admin@example.com");
     expect(result).toEqual({ version: 1, allocationsDeleted: 2, unmatchedSellsDeleted: 1, snapshotsDeleted: 2, reviewItemsDeleted: 1 });
@@ -134,6 +142,18 @@ describe("deleting a version", () => {
     expect(health.map((h) => h.allocation_version)).toEqual([2]);
     // The number is not reused.
     expect(await nextVersionNumber(t.db)).toBe(3);
+    // Its read models are gone, and version 2's next refresh no longer compares with it.
+    expect(await count("dash_refresh_state", 1)).toBe(0);
+    for (const table of ["dash_sell_pnl", "dash_discrepancies", "dash_daily_pnl"]) {
+      expect(await partitionExists(`${table}_v1`)).toBe(false);
+      expect(await count(table, 1)).toBe(0);
+    }
+    const [pairs] = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM dash_version_sell_diff WHERE 1 IN (version_hi, version_lo)");
+    expect(pairs!.n).toBe(0);
+    await refreshReadModels(t.db, 2, { force: true });
+    const [state] = await t.db.query<{ steps: Record<string, number> }>("SELECT steps FROM dash_refresh_state WHERE allocation_version = 2");
+    expect(Object.keys(state!.steps)).not.toContain("vs_v1");
+    expect(await partitionExists("dash_sell_pnl_v2")).toBe(true);
   });
 
   test("without a setting, the newest version (what the dashboard shows as current) is refused too", async () => {
