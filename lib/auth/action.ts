@@ -51,6 +51,15 @@ export function authorizedAction<S extends z.ZodType, T>(
     if (!roleAtLeast(user.role, min)) return { ok: false, error: `This needs the ${min} role.` };
 
     const raw = input instanceof FormData ? formDataToObject(input, schema) : input;
+    const unstorable = fieldsWithNul(raw);
+    if (unstorable.length > 0) {
+      return {
+        ok: false,
+        error: "Please correct the highlighted fields.",
+        fieldErrors: Object.fromEntries(unstorable.map((field) => [field, NUL_MESSAGE])),
+        values: echoValues(raw),
+      };
+    }
     const parsed = await schema.safeParseAsync(raw);
     if (!parsed.success) {
       return {
@@ -74,6 +83,19 @@ export function authorizedAction<S extends z.ZodType, T>(
       return { ok: false, error: GENERIC_ERROR };
     }
   };
+}
+
+const NUL_MESSAGE = "Contains a NUL character, which cannot be stored; remove it.";
+
+/**
+ * Fields holding a NUL character (U+0000): PostgreSQL text cannot store one, so any field would
+ * end in a database error instead of a message. Checked for every action before its schema.
+ */
+function fieldsWithNul(raw: unknown): string[] {
+  if (typeof raw !== "object" || raw === null) return [];
+  const hasNul = (value: unknown): boolean =>
+    typeof value === "string" ? value.includes("\u0000") : Array.isArray(value) ? value.some(hasNul) : false;
+  return Object.entries(raw).filter(([, value]) => hasNul(value)).map(([field]) => field);
 }
 
 /**

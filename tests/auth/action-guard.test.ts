@@ -74,6 +74,18 @@ describe("authorizedAction", () => {
     });
   });
 
+  it("refuses a NUL character in any field with a message beside it (PostgreSQL text cannot hold one)", async () => {
+    await signInAs(t.db, "reviewer", "rita@example.com");
+    const result = await resolveItem(form([["itemId", "7"], ["note", "fine\u0000 text"]]));
+    expect(result).toEqual({
+      ok: false,
+      error: "Please correct the highlighted fields.",
+      fieldErrors: { note: "Contains a NUL character, which cannot be stored; remove it." },
+      values: { itemId: "7", note: "fine\u0000 text" },
+    });
+    expect(await resolveItem(form([["itemId", "7"], ["note", "fine text"]]))).toMatchObject({ ok: true });
+  });
+
   it("turns UserFacingError into its message, other errors into a generic one", async () => {
     expect(await resolveItem({ itemId: 404, note: "gone?" })).toEqual({
       ok: false,
