@@ -2,7 +2,7 @@
 // under ./.data/ (override with PGLITE_DIR). One instance per process, kept on globalThis so
 // Next.js module reloading never opens a second PGlite on the same directory.
 import path from "node:path";
-import { lockDataDir } from "./embedded-lock";
+import { lockDataDirWhenFree } from "./embedded-lock";
 import { createPgliteClient } from "./pglite-client";
 import { createPostgresClient } from "./postgres-client";
 import type { SqlClient } from "./sql-client";
@@ -42,7 +42,7 @@ export async function openDatabase(
     return createPostgresClient(env.DATABASE_URL, purpose === "work" ? { max: Math.max(10, 4 * runs + 2) } : { statementTimeoutMs });
   }
   const dataDir = env.PGLITE_DIR ?? DEFAULT_PGLITE_DIR;
-  const release = lockDataDir(dataDir);
+  const release = await lockDataDirWhenFree(dataDir);
   try {
     const client = await createPgliteClient(dataDir);
     const close = client.close.bind(client);

@@ -44,6 +44,16 @@ export function readLockOwner(dataDir: string): LockOwner | null {
   }
 }
 
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /** Versions before this one wrote a plain file holding the owner's pid at the same path. */
 function removeLegacyLock(lockPath: string, dataDir: string): void {
   let stat: fs.Stats;
@@ -54,16 +64,7 @@ function removeLegacyLock(lockPath: string, dataDir: string): void {
   }
   if (!stat.isFile()) return;
   const pid = Number(fs.readFileSync(lockPath, "utf8"));
-  let alive = false;
-  if (Number.isInteger(pid) && pid > 0) {
-    try {
-      process.kill(pid, 0);
-      alive = true;
-    } catch (error) {
-      alive = (error as NodeJS.ErrnoException).code === "EPERM";
-    }
-  }
-  if (alive) throw new EmbeddedDatabaseBusyError(dataDir, { pid, host: os.hostname(), command: "an older version", since: stat.mtime.toISOString() });
+  if (processAlive(pid)) throw new EmbeddedDatabaseBusyError(dataDir, { pid, host: os.hostname(), command: "an older version", since: stat.mtime.toISOString() });
   fs.rmSync(lockPath, { force: true });
 }
 
@@ -109,4 +110,26 @@ export function lockDataDir(dataDir: string): () => void {
       // already released (process exit handler) or taken over
     }
   };
+}
+
+/**
+ * lockDataDir for opening the database: a lock left by a process of this host that has ended
+ * (killed, crashed) is waited out, since it goes stale STALE_MS after its last touch, instead of
+ * refusing at once. A live holder, or one on another host, is refused at once as before.
+ */
+export async function lockDataDirWhenFree(dataDir: string, wait = (message: string) => console.error(message)): Promise<() => void> {
+  const deadline = Date.now() + STALE_MS + 2_000;
+  let told = false;
+  for (;;) {
+    try {
+      return lockDataDir(dataDir);
+    } catch (error) {
+      const owner = readLockOwner(dataDir);
+      const ended = owner !== null && owner.host === os.hostname() && !processAlive(owner.pid);
+      if (!(error instanceof EmbeddedDatabaseBusyError) || !ended || Date.now() > deadline) throw error;
+      if (!told) wait(`The embedded database's lock was left by process ${owner.pid}, which has ended; waiting up to ${STALE_MS / 1000} s for it to expire.`);
+      told = true;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }

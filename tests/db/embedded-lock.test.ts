@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { EmbeddedDatabaseBusyError, lockDataDir } from "@/db/embedded-lock";
+import { EmbeddedDatabaseBusyError, lockDataDir, lockDataDirWhenFree } from "@/db/embedded-lock";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), "fifo-lock-"));
@@ -59,6 +59,26 @@ describe("the embedded database lock", () => {
     release();
     expect(fs.existsSync(lockDir)).toBe(false);
   });
+
+  test("opening after the holder was killed (kill -9) waits for its lock to expire instead of refusing", async () => {
+    const dir = path.join(temp, "killed", "pglite");
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "tests", "db", "fixtures", "lock-holder.ts"), dir, "60000"], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    await new Promise<void>((resolve) => child.stdout.on("data", (d: Buffer) => d.toString().includes("locked") && resolve()));
+    // While it lives, it is refused at once.
+    await expect(lockDataDirWhenFree(dir)).rejects.toThrow(`in use by process ${child.pid}`);
+    child.kill("SIGKILL");
+    await new Promise((resolve) => child.once("exit", resolve));
+    const messages: string[] = [];
+    const started = Date.now();
+    const release = await lockDataDirWhenFree(dir, (m) => messages.push(m));
+    expect(messages).toEqual([expect.stringContaining(`left by process ${child.pid}, which has ended`)]);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(JSON.parse(fs.readFileSync(`${dir}.lock.owner.json`, "utf8")).pid).toBe(process.pid);
+    release();
+  }, 60_000);
 
   test("the plain pid file of an older version is replaced when its process is gone", () => {
     const dir = path.join(temp, "legacy", "pglite");
