@@ -170,7 +170,7 @@ export async function deleteVersion(db: SqlClient, version: number, deletedBy: s
       ),
     };
     // The differences' causes and the decisions about them belong to the deleted results.
-    for (const table of ["fifo_pnl_differences", "fifo_cause_totals", "fifo_cause_decisions", "fifo_inventory_month_end"]) {
+    for (const table of ["fifo_pnl_differences", "fifo_cause_totals", "fifo_cause_decisions"]) {
       await tx.query(`DELETE FROM ${table} WHERE allocation_version = $1`, [version]);
     }
     await forgetReadModels(tx, version);
