@@ -21,7 +21,15 @@ function main() {
   const root = path.resolve(import.meta.dirname, "..");
   const workers = webConcurrency();
   // Each worker is a Next.js server with the rendered-page cache in front (scripts/page-server.ts).
-  cluster.setupPrimary({ exec: path.join(root, "scripts", "page-server.ts"), args: process.argv.slice(2), execArgv: ["--import", "tsx"] });
+  // A larger young generation: rendering a page allocates a lot of short-lived objects, and the
+  // default one sent them through the scavenger so often that a loaded server spent 13% of its
+  // time in GC (measured: +17% pages per second with the whole dashboard rendered, for ~100 MB
+  // more memory per process).
+  cluster.setupPrimary({
+    exec: path.join(root, "scripts", "page-server.ts"),
+    args: process.argv.slice(2),
+    execArgv: ["--import", "tsx", "--max-semi-space-size=64"],
+  });
   let stopping = false;
   for (let i = 0; i < workers; i++) {
     const runner = i === 0 || process.env.FIFO_RUNNER !== undefined ? {} : { FIFO_RUNNER: "off" };
