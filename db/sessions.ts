@@ -37,19 +37,14 @@ export interface SessionUser {
 
 /** The user behind a cookie token, or null when the token is unknown or expired, or the user disabled. */
 export async function findSessionUser(db: SqlClient, token: string, now: Date = new Date()): Promise<SessionUser | null> {
-  if (!token || token.length > 200) return null;
-  const [row] = await db.query<SessionUser>(
-    `SELECT u.id, u.email, u.role FROM app_sessions s JOIN app_users u ON u.id = s.user_id
-     WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL`,
-    [hashSessionToken(token), now.toISOString()],
-  );
-  return row ?? null;
+  const found = await findSessionUserWithSnapshot(db, token, now);
+  return found && { id: found.id, email: found.email, role: found.role };
 }
 
 /**
  * The user behind a cookie token together with the database snapshot this statement saw
  * (`pg_current_snapshot()`), in one round trip: the key of the rendered-page cache
- * (lib/http/page-cache.ts). Same rules as findSessionUser.
+ * (lib/http/page-cache.ts).
  */
 export async function findSessionUserWithSnapshot(
   db: SqlClient,
