@@ -1,6 +1,7 @@
 // Fingerprints for incremental runs, in one statement for all symbols rather than one per symbol:
 // checking a snapshot and advancing it after a run. Same row hash as db/compute/snapshots.ts, so
 // the sums are the ones a full run stores (the hash sum is additive: old sum + the new trades').
+import { withPlannerOff } from "./planner-settings";
 import type { SqlClient } from "../sql-client";
 import { ROW_HASH, type SnapshotPoint } from "./snapshots";
 
@@ -42,17 +43,8 @@ export async function fingerprintsAtPoints(
  * 0.5-0.7 s). Inside the caller's transaction when it has one (its settings are restored after),
  * else in a transaction of its own.
  */
-export async function withWholeTableScan<T>(db: SqlClient, fn: (tx: SqlClient) => Promise<T>): Promise<T> {
-  const settings = ["enable_indexscan", "enable_bitmapscan", "enable_mergejoin", "enable_sort", ...(db.engine === "postgres" ? ["jit"] : [])];
-  return db.transaction(async (tx) => {
-    const [before] = await tx.query<Record<string, string>>(`SELECT ${settings.map((s) => `current_setting('${s}') AS ${s}`).join(", ")}`);
-    for (const setting of settings) await tx.exec(`SET LOCAL ${setting} = off`);
-    try {
-      return await fn(tx);
-    } finally {
-      for (const setting of settings) await tx.query("SELECT set_config($1, $2, true)", [setting, before![setting]]);
-    }
-  });
+export function withWholeTableScan<T>(db: SqlClient, fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+  return withPlannerOff(db, ["enable_indexscan", "enable_bitmapscan", "enable_mergejoin", "enable_sort"], fn);
 }
 
 /**

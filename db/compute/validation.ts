@@ -1,6 +1,7 @@
 // Reads for validate-allocations: the SQL-checkable invariants (1, 2, 3 through
 // v_allocation_discrepancies; the PnL formula and prices of invariant 5) and the streams the
 // in-memory replay (4, 5, 6) walks side by side.
+import { withPlannerOff } from "./planner-settings";
 import type { SqlClient } from "../sql-client";
 import type { TradeRow } from "./trade-stream";
 
@@ -50,11 +51,7 @@ export function sqlViolations(db: SqlClient, version: number, limit = 10_000): P
 
 /** Runs `fn` in a transaction planned for whole-set checks: hash joins, no JIT. */
 export function withWholeSetPlans<T>(db: SqlClient, fn: (tx: SqlClient) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    await tx.exec("SET LOCAL enable_nestloop = off");
-    if (tx.engine === "postgres") await tx.exec("SET LOCAL jit = off");
-    return fn(tx);
-  });
+  return withPlannerOff(db, ["enable_nestloop"], fn);
 }
 
 async function checkViolations(db: SqlClient, version: number, limit: number): Promise<SqlViolation[]> {
