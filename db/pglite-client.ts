@@ -17,6 +17,7 @@ function wrap(db: PGlite, target: Target): SqlClient {
   const inTransaction = target !== db;
   const client: SqlClient = {
     engine: "pglite",
+    parallelTransactions: false,
     async query<R>(text: string, params?: readonly unknown[]) {
       const result = await target.query<R>(text, params as unknown[] | undefined);
       return result.rows;

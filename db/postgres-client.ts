@@ -98,6 +98,7 @@ async function checkOut(pool: pg.Pool): Promise<{ connection: pg.PoolClient; rel
 function wrap(pool: pg.Pool, target: Queryable, inTransaction: boolean): SqlClient {
   const client: SqlClient = {
     engine: "postgres",
+    parallelTransactions: !inTransaction,
     async query<R>(text: string, params?: readonly unknown[]) {
       try {
         const result = await target.query(text, params as unknown[] | undefined);

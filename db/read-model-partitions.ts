@@ -24,13 +24,13 @@ export type ReadModelTables = Record<VersionTable, string>;
 export const PARENT_TABLES: ReadModelTables = Object.fromEntries(VERSION_TABLES.map((t) => [t, t])) as ReadModelTables;
 
 export const partitionName = (table: VersionTable, version: number) => `${table}_v${checkedVersion(version)}`;
-const loadName = (table: VersionTable, version: number) => `${table}_load_v${checkedVersion(version)}`;
+export const loadTableName = (table: VersionTable, version: number) => `${table}_load_v${checkedVersion(version)}`;
 
 /** One fresh table per read model, shaped like it, without indexes, accepting only `version`'s rows. */
 export async function createLoadTables(tx: SqlClient, version: number): Promise<ReadModelTables> {
   const out = {} as ReadModelTables;
   for (const table of VERSION_TABLES) {
-    const load = loadName(table, version);
+    const load = loadTableName(table, version);
     await tx.exec(
       `CREATE UNLOGGED TABLE ${load} (LIKE ${table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
          CONSTRAINT ${load}_version CHECK (allocation_version = ${checkedVersion(version)}))`,

@@ -7,6 +7,7 @@
 // Live tables (manual_review_queue, fifo_computation_log, trade_records) are still read live.
 import { buildIndexesLike } from "./compute/version-partitions";
 import { applyIncrementalDelta, type ResumedSymbol } from "./read-model-delta";
+import { buildLoadTablesInParallel, dropLeftLoadTables, type ParallelBuild, readModelConnections, type Step } from "./read-model-parallel";
 import {
   createLoadTables, dropVersionPartitions, PARENT_TABLES, partitionName, type ReadModelTables, swapIn, VERSION_TABLES, type VersionTable,
 } from "./read-model-partitions";
@@ -60,6 +61,8 @@ export interface RefreshOptions {
   resumed?: ResumedSymbol[];
   /** Rebuild even when the stored stamp says the read models are current (after a run). */
   force?: boolean;
+  /** Connections a full rebuild may use on a real server (default: readModelConnections()). */
+  connections?: number;
 }
 
 export type RefreshOutcome = "rebuilt" | "up_to_date";
@@ -90,6 +93,16 @@ async function singleFlight(db: SqlClient, version: number, fn: () => Promise<Re
 }
 
 async function rebuild(db: SqlClient, version: number, options: RefreshOptions): Promise<RefreshOutcome> {
+  const connections = db.parallelTransactions ? (options.connections ?? readModelConnections()) : 1;
+  try {
+    return await rebuildIn(db, version, options, connections);
+  } catch (error) {
+    if (connections > 1) await dropLeftLoadTables(db, version, READ_MODEL_LOCK).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function rebuildIn(db: SqlClient, version: number, options: RefreshOptions, connections: number): Promise<RefreshOutcome> {
   const started = Date.now();
   return db.transaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock($1)", [READ_MODEL_LOCK]);
@@ -98,15 +111,7 @@ async function rebuild(db: SqlClient, version: number, options: RefreshOptions):
     if (stored === stamp && !options.force) return "up_to_date";
     const partial = options.symbols !== undefined && options.previousStamp !== undefined && stored === options.previousStamp;
     const symbols = partial ? options.symbols! : null;
-    // Large sorts and hashes: enough memory to keep them off disk, for this transaction only.
-    await tx.exec("SET LOCAL work_mem = '64MB'");
-    // Compiling these one-off statements costs seconds and saves nothing (measured: 40% of a refresh).
-    if (tx.engine === "postgres") await tx.exec("SET LOCAL jit = off");
-    // A full rebuild joins whole tables: hash joins, never an index probe per allocation (measured:
-    // the discrepancy checks took 3x longer as nested loops). Rebuilds of a few symbols keep them.
-    // And hash aggregates and joins, not sorts: the fresh tables have no statistics yet, and on
-    // their tiny estimates the planner sorted ~100,000 rows per GROUP BY (measured: 2x slower).
-    if (!symbols) await tx.exec("SET LOCAL enable_nestloop = off; SET LOCAL enable_sort = off");
+    await prepareBuild(tx, !symbols);
     const steps: Record<string, number> = {};
     const step = async (name: string, fn: () => Promise<void>) => {
       const t0 = Date.now();
@@ -130,19 +135,17 @@ async function rebuild(db: SqlClient, version: number, options: RefreshOptions):
     if (symbols) {
       await deleteRows(tx, version, symbols);
       await buildAll(tx, version, symbols, PARENT_TABLES, step);
+      await step("overall", () => buildOverall(tx, version, PARENT_TABLES));
       for (const { allocation_version: other } of others) {
         await step(`vs_v${other}`, () => buildVersionDiff(tx, version, other, symbols));
       }
       steps.symbols = symbols.length;
     } else {
       // Every row of the version: fresh tables, indexes built once, swapped in (0016).
-      const loads = await createLoadTables(tx, version);
-      await buildAll(tx, version, null, loads, step);
-      await step("indexes", async () => {
-        for (const table of VERSION_TABLES) await buildIndexesLike(tx, table, loads[table]);
-        // The pages' plans read one partition: its own statistics, taken before the swap locks pages out.
-        if (tx.engine === "postgres") for (const [table, columns] of ANALYZED) await tx.exec(`ANALYZE ${loads[table]} (${columns})`);
-      });
+      const loads =
+        connections > 1
+          ? await buildLoadTablesInParallel(db, version, connections, PARALLEL_BUILD, steps)
+          : await buildLoadTables(tx, version, step);
       await step("swap", () => swapIn(tx, version, loads));
       if (others.length) await deletePairRows(tx, version, null);
       for (const { allocation_version: other } of others) {
@@ -157,6 +160,44 @@ async function rebuild(db: SqlClient, version: number, options: RefreshOptions):
     return "rebuilt";
   });
 }
+
+/** Settings of a rebuild's transaction; `wholeSet`: it reads whole tables, not a few symbols. */
+async function prepareBuild(tx: SqlClient, wholeSet: boolean) {
+  // Large sorts and hashes: enough memory to keep them off disk, for this transaction only.
+  await tx.exec("SET LOCAL work_mem = '64MB'");
+  // Compiling these one-off statements costs seconds and saves nothing (measured: 40% of a refresh).
+  if (tx.engine === "postgres") await tx.exec("SET LOCAL jit = off");
+  // A full rebuild joins whole tables: hash joins, never an index probe per allocation (measured:
+  // the discrepancy checks took 3x longer as nested loops). Rebuilds of a few symbols keep them.
+  // And hash aggregates and joins, not sorts: the fresh tables have no statistics yet, and on
+  // their tiny estimates the planner sorted ~100,000 rows per GROUP BY (measured: 2x slower).
+  if (wholeSet) await tx.exec("SET LOCAL enable_nestloop = off; SET LOCAL enable_sort = off");
+}
+
+/** The full rebuild on one connection, inside the rebuild's transaction. */
+async function buildLoadTables(tx: SqlClient, version: number, step: Step): Promise<ReadModelTables> {
+  const loads = await createLoadTables(tx, version);
+  await buildAll(tx, version, null, loads, step);
+  await step("overall", () => buildOverall(tx, version, loads));
+  await step("indexes", async () => {
+    for (const table of VERSION_TABLES) await buildIndexesLike(tx, table, loads[table]);
+    // The pages' plans read one partition: its own statistics, taken before the swap locks pages out.
+    if (tx.engine === "postgres") for (const [table, columns] of ANALYZED) await tx.exec(`ANALYZE ${loads[table]} (${columns})`);
+  });
+  return loads;
+}
+
+/** The same build split by symbol over several connections (db/read-model-parallel.ts). */
+const PARALLEL_BUILD: ParallelBuild = {
+  // Parallel across connections already: workers per statement would only compete for the same cores.
+  prepare: async (tx) => {
+    await prepareBuild(tx, true);
+    await tx.exec("SET LOCAL max_parallel_workers_per_gather = 0");
+  },
+  buildSymbols: (tx, version, symbols, loads, step) => buildAll(tx, version, symbols, loads, step),
+  buildOverall: (tx, version, loads) => buildOverall(tx, version, loads),
+  analyzed: ANALYZED,
+};
 
 async function saveState(tx: SqlClient, version: number, stamp: string, durationMs: number, steps: Record<string, number>) {
   await tx.query(
@@ -215,7 +256,7 @@ async function buildAll(
   version: number,
   symbols: string[] | null,
   t: ReadModelTables,
-  step: (name: string, fn: () => Promise<void>) => Promise<void>,
+  step: Step,
 ) {
   await step("alloc_by_sell", () => sumAllocationsBySell(tx, version, symbols));
   await step("sell_pnl", () => buildSellPnl(tx, version, symbols, t));
@@ -372,6 +413,10 @@ async function buildLargest(tx: SqlClient, version: number, symbols: string[] | 
      FROM ranked WHERE symbol_rank <= ${LARGEST_KEPT}`,
     [version, symbols],
   );
+}
+
+/** Rows over every symbol of the version, once its symbols' rows are built: the overall rankings. */
+async function buildOverall(tx: SqlClient, version: number, t: ReadModelTables) {
   await rankOverall(tx, version, ["old", "snapshot"], t.dash_largest_differences);
 }
 

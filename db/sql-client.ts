@@ -9,6 +9,11 @@ export type CopyRow = ReadonlyArray<string | number | null>;
 
 export interface SqlClient {
   readonly engine: Engine;
+  /**
+   * True when each `transaction` call gets a connection of its own (a server pool outside any
+   * transaction), so several can run at once and see each other's commits.
+   */
+  readonly parallelTransactions: boolean;
   /** Parameterized query ($1, $2, ...). */
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
   /** Several statements without parameters (migrations). */

@@ -38,12 +38,16 @@ async function createLoadTable(tx: SqlClient, parent: VersionTable, table: strin
  * Also used for the read models' partitions (db/read-model-partitions.ts).
  */
 export async function buildIndexesLike(tx: SqlClient, parent: string, table: string): Promise<void> {
+  for (const statement of await indexStatementsLike(tx, parent, table)) await tx.exec(statement);
+}
+
+/** The statements of buildIndexesLike, each of which can run on a connection of its own. */
+export async function indexStatementsLike(tx: SqlClient, parent: string, table: string): Promise<string[]> {
   const constraints = await tx.query<{ def: string }>(
     `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint
      WHERE conrelid = $1::regclass AND contype IN ('p', 'u') ORDER BY contype, conname`,
     [`public.${parent}`],
   );
-  for (const c of constraints) await tx.exec(`ALTER TABLE ${table} ADD ${c.def}`);
   const indexes = await tx.query<{ def: string }>(
     `SELECT pg_get_indexdef(x.indexrelid) AS def FROM pg_index x
      WHERE x.indrelid = $1::regclass
@@ -52,10 +56,13 @@ export async function buildIndexesLike(tx: SqlClient, parent: string, table: str
     [`public.${parent}`],
   );
   const head = new RegExp(`^CREATE (UNIQUE )?INDEX \\S+ ON (ONLY )?(public\\.)?${parent} `);
-  for (const { def } of indexes) {
-    if (!head.test(def)) throw new Error(`unexpected index definition on ${parent}: ${def}`);
-    await tx.exec(def.replace(head, (_m, unique: string | undefined) => `CREATE ${unique ?? ""}INDEX ON ${table} `));
-  }
+  return [
+    ...constraints.map((c) => `ALTER TABLE ${table} ADD ${c.def}`),
+    ...indexes.map(({ def }) => {
+      if (!head.test(def)) throw new Error(`unexpected index definition on ${parent}: ${def}`);
+      return def.replace(head, (_m, unique: string | undefined) => `CREATE ${unique ?? ""}INDEX ON ${table} `);
+    }),
+  ];
 }
 
 /**

@@ -165,3 +165,44 @@ describe("a full rebuild swaps in the version's partitions (0016)", () => {
     }
   });
 });
+
+describe.runIf(usingRealServer)("a full rebuild split by symbol over several connections", () => {
+  const loadTables = async () =>
+    (await t.db.query<{ relname: string }>("SELECT relname FROM pg_class WHERE relname LIKE 'dash\\_%\\_load\\_v1' ORDER BY 1")).map((r) => r.relname);
+  const steps = async () =>
+    (await t.db.query<{ steps: Record<string, number> }>("SELECT steps FROM dash_refresh_state WHERE allocation_version = 1"))[0]!.steps;
+
+  test("gives exactly the rows of a rebuild on one connection, and leaves no load table behind", async () => {
+    expect((await run("full")).status).toBe("succeeded");
+    expect(await refreshReadModels(t.db, 1, { force: true, connections: 1 })).toBe("rebuilt");
+    expect((await steps()).connections).toBeUndefined();
+    const serial = await readModels(t.db);
+    expect(serial.dash_sell_pnl!.length).toBeGreaterThan(100);
+    expect(await refreshReadModels(t.db, 1, { force: true, connections: 3 })).toBe("rebuilt");
+    expect((await steps()).connections).toBe(3);
+    expect(await readModels(t.db)).toEqual(serial);
+    expect(await loadTables()).toEqual([]);
+  });
+
+  test("load tables a crashed rebuild left are replaced, not mixed in", async () => {
+    const before = await readModels(t.db);
+    await t.db.exec("CREATE TABLE dash_sell_pnl_load_v1 (LIKE dash_sell_pnl); CREATE TABLE dash_discrepancies_load_v1 (x int)");
+    expect(await refreshReadModels(t.db, 1, { force: true, connections: 2 })).toBe("rebuilt");
+    expect(await readModels(t.db)).toEqual(before);
+    expect(await loadTables()).toEqual([]);
+  });
+
+  test("a failed parallel rebuild keeps the previous read models and drops its load tables", async () => {
+    const before = await readModels(t.db);
+    const [setting] = await t.db.query<{ value: string }>("SELECT value FROM fifo_settings WHERE key = 'pnl_discrepancy_threshold_usd'");
+    // A value a DBA typed by hand that is no number: the discrepancy step of each connection fails.
+    await t.db.query("UPDATE fifo_settings SET value = 'ten cents' WHERE key = 'pnl_discrepancy_threshold_usd'");
+    try {
+      await expect(refreshReadModels(t.db, 1, { force: true, connections: 2 })).rejects.toThrow(/numeric/);
+    } finally {
+      await t.db.query("UPDATE fifo_settings SET value = $1 WHERE key = 'pnl_discrepancy_threshold_usd'", [setting!.value]);
+    }
+    expect(await readModels(t.db)).toEqual(before);
+    expect(await loadTables()).toEqual([]);
+  });
+});
