@@ -70,6 +70,18 @@ export class CauseTotals {
     }
   }
 
+  /** Totals another CauseTotals gave (result()), for symbol and cause pairs this one has not seen. */
+  absorb(totals: readonly CauseTotal[]): void {
+    for (const t of totals) {
+      let bySymbol = this.groups.get(t.symbol);
+      if (!bySymbol) this.groups.set(t.symbol, (bySymbol = new Map()));
+      if (bySymbol.has(t.cause)) throw new Error(`cause totals of ${t.symbol} ${t.cause} given twice`);
+      const largest = { tradeId: 0, differenceUsd: t.largestAbsDifferenceUsd, abs: new Big(t.largestAbsDifferenceUsd) };
+      const examples = t.examples.map((e) => ({ ...e, abs: new Big(e.differenceUsd).abs() }));
+      bySymbol.set(t.cause, { sells: t.sells, total: new Big(t.totalDifferenceUsd), scale: scaleOf(t.totalDifferenceUsd), largest, examples });
+    }
+  }
+
   result(): CauseTotal[] {
     return [...this.groups].flatMap(([symbol, bySymbol]) =>
       [...bySymbol].map(([cause, g]) => ({

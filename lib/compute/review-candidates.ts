@@ -82,6 +82,16 @@ export class PnlDifferenceLog implements Iterable<PnlDifference> {
     );
   }
 
+  /** The rows as kept, all of them, leaving the log empty (to post them to another thread). */
+  drain(): string[] {
+    return this.rows.splice(0);
+  }
+
+  /** Rows another log drained. */
+  pushEncoded(rows: readonly string[]): void {
+    for (const row of rows) this.rows.push(row);
+  }
+
   *[Symbol.iterator](): Iterator<PnlDifference> {
     for (const row of this.rows) {
       const [id, symbol, orderTime, oldParentId, oldPnlUsd, newPnlUsd, differenceUsd, above, cause] = JSON.parse(row) as [

@@ -1,13 +1,12 @@
 // One engine for the CLI and the dashboard: a run reads the trades of its symbols in FIFO order,
 // feeds them through the pure engine (lib/fifo) and replaces the version's results for those
 // symbols in ONE transaction, so a crash, a kill or a cancel leaves the previous results intact.
-import Big from "big.js";
-import { FifoBook, MonthEndRecorder, monthEndOf, utcMonthOf, type ApplyResult, type LotMethod, type MonthEndLots, type OpenLot, type UnmatchedSell } from "@/lib/fifo";
+import type { LotMethod } from "@/lib/fifo";
 import { fixVersionMethod, methodForRun } from "@/db/compute/methods";
-import { clearResults, writeAllocations, writeSnapshots, writeUnmatchedSells, type AllocationOut, type SnapshotOut } from "@/db/compute/allocation-store";
+import { clearResults, writeAllocations, writeSnapshots, writeUnmatchedSells, type AllocationOut } from "@/db/compute/allocation-store";
 import { ensureVersionPartition, partitionName, replaceVersionAllocations } from "@/db/compute/version-partitions";
 import { acceptedCauses } from "@/db/compute/pnl-differences";
-import { syncReviewItems, type ReviewCandidate } from "@/db/compute/review-sync";
+import { syncReviewItems } from "@/db/compute/review-sync";
 import {
   createRun,
   getRun,
@@ -33,9 +32,8 @@ import { refreshReadModels, sourceStamp } from "@/db/read-models";
 import type { SqlClient } from "@/db/sql-client";
 import { liveRunIds, registerLiveRun, unregisterLiveRun } from "./live-runs";
 import { ProgressTracker } from "./progress-tracker";
-import { CauseTracker } from "./cause-tracker";
-import { CauseTotals } from "./cause-totals";
-import { invalidTradeCandidate, pnlDifference, PnlDifferenceLog, pnlDiscrepancyCandidates, unmatchedCandidate } from "./review-candidates";
+import { FindingsCollector } from "./findings";
+import { TradeAllocator } from "./trade-allocator";
 import { planSymbols, type SymbolPlan } from "./run-plan";
 
 export interface RunRequest {
@@ -389,129 +387,14 @@ async function* allocate(trades: AsyncIterable<TradeRow>, p: PreparedRun, collec
   const { tracker } = p;
   tracker.phase = "computing";
   const resume = new Map(p.plans.map((plan) => [plan.symbol, plan.resumeFrom]));
-  let symbol: string | null = null;
-  let book: FifoBook | null = null;
-  let monthEnds = new MonthEndRecorder();
+  const allocator = new TradeAllocator(p.method, resume, collector, { symbolStarted: () => tracker.symbolsDone++ });
   for await (const trade of trades) {
-    if (trade.symbol !== symbol) {
-      if (symbol !== null && book) collector.finishSymbol(symbol, book, monthEnds);
-      symbol = trade.symbol;
-      book = new FifoBook(symbol, resume.get(symbol)?.openLots ?? [], p.method);
-      collector.startSymbol(resume.get(symbol)?.openLots ?? null);
-      monthEnds = new MonthEndRecorder(resume.get(symbol)?.point.lastOrderTime ?? null);
-      tracker.symbolsDone++;
-    }
-    monthEnds.beforeTrade(trade.orderTime, book!);
-    const result = book!.apply(trade);
-    collector.record(trade, result);
+    const allocations = allocator.apply(trade);
     tracker.tradesDone++;
     if ((tracker.tradesDone & 1023) === 0) await p.checkpoint();
-    yield* result.allocations;
+    yield* allocations;
   }
-  if (symbol !== null && book) collector.finishSymbol(symbol, book, monthEnds);
-}
-
-/** Everything a run finds besides allocations: unmatched sells, review candidates, snapshots. */
-class FindingsCollector {
-  readonly unmatched: UnmatchedSell[] = [];
-  private readonly problems: ReviewCandidate[] = [];
-  /** Often one per sell (the old system was wrong a lot): compact until written. */
-  readonly pnlDifferences = new PnlDifferenceLog();
-  readonly causeTotals = new CauseTotals();
-  private causes = new CauseTracker();
-  invalidTrades = 0;
-  private readonly finished = new Map<string, SnapshotOut>();
-  private readonly finishedMonthEnds = new Map<string, MonthEndLots[]>();
-  private last: { symbol: string; id: number; orderTime: string } | null = null;
-
-  constructor(private readonly settings: ComputeSettings) {}
-
-  /** A symbol starts (from the open lots an incremental run resumes, if any). */
-  startSymbol(resumedLots: OpenLot[] | null): void {
-    this.causes = new CauseTracker(resumedLots);
-  }
-
-  record(trade: TradeRow, result: ApplyResult): void {
-    const { unmatched, unusable, allocations } = result;
-    this.causes.observe(trade, result);
-    this.last = { symbol: trade.symbol, id: trade.id, orderTime: trade.orderTime };
-    if (unmatched) {
-      this.unmatched.push(unmatched);
-      this.problems.push(unmatchedCandidate(unmatched, this.settings));
-    }
-    if (unusable) {
-      this.invalidTrades++;
-      this.problems.push(invalidTradeCandidate(unusable));
-    }
-    if (trade.side === "sell" && !unusable && (allocations.length > 0 || unmatched)) {
-      const newPnl = allocations.reduce((sum, a) => sum.plus(a.pnlUsd), new Big(0));
-      const found = pnlDifference(trade, newPnl, this.settings);
-      if (found) {
-        const { difference, exact } = found;
-        this.causes.explain({ oldParentId: trade.oldParentId, oldPnlUsd: difference.oldPnlUsd }, result, (cause) => {
-          const d = { ...difference, cause };
-          this.pnlDifferences.push(d);
-          this.causeTotals.add(d, exact);
-        });
-      }
-    }
-  }
-
-  /** Unmatched sells, unusable trades, and the differing sells a person must look at. */
-  *candidates(acceptedCauses: ReadonlySet<string>): Iterable<ReviewCandidate> {
-    yield* this.problems;
-    yield* pnlDiscrepancyCandidates(this.pnlDifferences, this.settings, acceptedCauses);
-  }
-
-  /** Symbols that read trades or were recomputed from their first trade. */
-  touchedSymbols(plans: SymbolPlan[]): string[] {
-    return plans.filter((plan) => !plan.resumeFrom || this.finished.has(plan.symbol)).map((plan) => plan.symbol);
-  }
-
-  finishSymbol(symbol: string, book: FifoBook, monthEnds: MonthEndRecorder): void {
-    this.causes.finish();
-    const last = this.last!;
-    this.finishedMonthEnds.set(symbol, monthEnds.finish(book));
-    this.finished.set(symbol, {
-      symbol,
-      lastTradeId: last.id,
-      lastOrderTime: last.orderTime,
-      tradesProcessed: 0, // fingerprintSnapshots counts them in SQL
-      openLots: book.openLots(),
-      openSize: book.openSize(),
-    });
-  }
-
-  /** Month-end inventories of the symbols that had trades; a resumed symbol replaces from its resume month on. */
-  monthEnds(plans: SymbolPlan[]) {
-    return plans.flatMap((plan) => {
-      const monthEnds = this.finishedMonthEnds.get(plan.symbol);
-      if (!monthEnds) return plan.resumeFrom ? [] : [{ symbol: plan.symbol, replaceFrom: null, monthEnds: [] }];
-      const resumeMonth = plan.resumeFrom ? utcMonthOf(plan.resumeFrom.point.lastOrderTime) : null;
-      return [{ symbol: plan.symbol, replaceFrom: resumeMonth ? monthEndOf(resumeMonth) : null, monthEnds }];
-    });
-  }
-
-  /** One snapshot per symbol of the run; symbols without new trades keep their previous point. */
-  snapshots(plans: SymbolPlan[]): SnapshotOut[] {
-    return plans.map((plan) => {
-      const done = this.finished.get(plan.symbol);
-      if (done) return done;
-      const resume = plan.resumeFrom;
-      return {
-        symbol: plan.symbol,
-        lastTradeId: resume?.point.lastTradeId ?? null,
-        lastOrderTime: resume?.point.lastOrderTime ?? null,
-        tradesProcessed: 0,
-        openLots: resume?.openLots ?? [],
-        openSize: openSizeOf(resume?.openLots ?? []),
-      };
-    });
-  }
-}
-
-function openSizeOf(lots: OpenLot[]): string {
-  return lots.reduce((sum, lot) => sum.plus(lot.remainingSize), new Big(0)).toFixed();
+  allocator.finish();
 }
 
 async function summarize(db: SqlClient, runId: number, fullRecomputes: RunSummary["fullRecomputes"]): Promise<RunSummary> {
