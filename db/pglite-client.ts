@@ -33,32 +33,41 @@ function wrap(db: PGlite, target: Target): SqlClient {
       return fn(client);
     },
     async copyIn(table, columns, rows) {
+      let count = 0;
+      async function* lines() {
+        for await (const row of rows as AsyncIterable<CopyRow>) {
+          count++;
+          yield encodeCopyRow(row);
+        }
+      }
+      await client.copyInText(table, columns, lines());
+      return count;
+    },
+    async copyInText(table, columns, chunks) {
       const sql = `COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(", ")}) FROM '/dev/blob'`;
       let batch: string[] = [];
       let chars = 0;
-      let count = 0;
       const flush = async () => {
         if (batch.length === 0) return;
         await target.query(sql, [], { blob: new Blob(batch) });
         batch = [];
         chars = 0;
       };
-      for await (const row of rows as AsyncIterable<CopyRow>) {
-        const line = encodeCopyRow(row);
-        batch.push(line);
-        chars += line.length;
-        count++;
+      for await (const chunk of chunks) {
+        batch.push(chunk);
+        chars += chunk.length;
         if (chars >= COPY_BATCH_CHARS) await flush();
       }
       await flush();
-      return count;
     },
     copyOut(query) {
+      return { [Symbol.asyncIterator]: () => decodeCopyStream(client.copyOutText(query))[Symbol.asyncIterator]() };
+    },
+    copyOutText(query) {
       return {
         async *[Symbol.asyncIterator]() {
           const result = await target.query(`COPY (${query}) TO '/dev/blob'`);
-          if (!result.blob) return;
-          yield* decodeCopyStream(textChunks(result.blob));
+          if (result.blob) yield* textChunks(result.blob);
         },
       };
     },

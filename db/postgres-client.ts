@@ -145,27 +145,32 @@ function wrap(pool: pg.Pool, target: Queryable, inTransaction: boolean): SqlClie
       }
     },
     async copyIn(table, columns, rows) {
-      return withConnection(pool, target, async (connection) => {
-        const sql = `COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(", ")}) FROM STDIN`;
-        const stream = connection.query(copyFrom(sql));
-        let count = 0;
-        async function* lines() {
-          let batch = "";
-          for await (const row of rows as AsyncIterable<CopyRow>) {
-            batch += encodeCopyRow(row);
-            count++;
-            if (batch.length > 1 << 16) {
-              yield batch;
-              batch = "";
-            }
+      let count = 0;
+      async function* lines() {
+        let batch = "";
+        for await (const row of rows as AsyncIterable<CopyRow>) {
+          batch += encodeCopyRow(row);
+          count++;
+          if (batch.length > 1 << 16) {
+            yield batch;
+            batch = "";
           }
-          if (batch) yield batch;
         }
-        await pipeline(Readable.from(lines()), stream);
-        return count;
+        if (batch) yield batch;
+      }
+      await client.copyInText(table, columns, lines());
+      return count;
+    },
+    async copyInText(table, columns, chunks) {
+      await withConnection(pool, target, async (connection) => {
+        const sql = `COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(", ")}) FROM STDIN`;
+        await pipeline(Readable.from(chunks), connection.query(copyFrom(sql)));
       });
     },
     copyOut(query) {
+      return { [Symbol.asyncIterator]: () => decodeCopyStream(client.copyOutText(query))[Symbol.asyncIterator]() };
+    },
+    copyOutText(query) {
       return {
         async *[Symbol.asyncIterator]() {
           if (inTransaction) {
@@ -174,7 +179,7 @@ function wrap(pool: pg.Pool, target: Queryable, inTransaction: boolean): SqlClie
             stream.setEncoding("utf8");
             let finished = false;
             try {
-              yield* decodeCopyStream(stream);
+              yield* stream as AsyncIterable<string>;
               finished = true;
             } finally {
               // Abandoned half-way (a cancelled run), the COPY would block every later statement of
@@ -188,7 +193,7 @@ function wrap(pool: pg.Pool, target: Queryable, inTransaction: boolean): SqlClie
           try {
             const stream = connection.query(copyTo(`COPY (${query}) TO STDOUT`));
             stream.setEncoding("utf8");
-            yield* decodeCopyStream(stream);
+            yield* stream as AsyncIterable<string>;
             finished = true;
           } finally {
             // Abandoned half-way, the COPY may still be running on this connection: discard it.

@@ -32,6 +32,10 @@ export interface SqlClient {
    * parameters: pass values through a temporary table instead of into the query text.
    */
   copyOut(query: string): AsyncIterable<(string | null)[]>;
+  /** copyOut's text as it comes: chunks of COPY text lines, a line possibly split across two. */
+  copyOutText(query: string): AsyncIterable<string>;
+  /** Bulk load of COPY text already encoded (whole lines, encodeCopyRow's format). */
+  copyInText(table: string, columns: readonly string[], chunks: AsyncIterable<string>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -80,12 +84,14 @@ const UNESCAPES: Record<string, string> = { "\\": "\\", t: "\t", n: "\n", r: "\r
 export function decodeCopyLine(line: string): (string | null)[] {
   const fields = line.split("\t");
   const out: (string | null)[] = new Array(fields.length);
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i]!;
-    if (f === "\\N") out[i] = null;
-    else out[i] = f.includes("\\") ? f.replace(/\\(.)/g, (_, c: string) => UNESCAPES[c] ?? c) : f;
-  }
+  for (let i = 0; i < fields.length; i++) out[i] = decodeCopyField(fields[i]!);
   return out;
+}
+
+/** One field of a COPY text line, as it was before encodeCopyRow escaped it. */
+export function decodeCopyField(f: string): string | null {
+  if (f === "\\N") return null;
+  return f.includes("\\") ? f.replace(/\\(.)/g, (_, c: string) => UNESCAPES[c] ?? c) : f;
 }
 
 /** Splits a stream of text chunks into decoded COPY rows. */

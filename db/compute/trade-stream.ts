@@ -29,25 +29,32 @@ function assertId(n: number): number {
  */
 export async function* streamRunTrades(db: SqlClient, tx: SqlClient, runId: number, filterBySymbols: boolean): AsyncIterable<TradeRow> {
   const reader = db.engine === "pglite" ? tx : db;
+  for await (const f of reader.copyOut(runTradesQuery(runId, filterBySymbols))) yield tradeFromCopyFields(f);
+}
+
+/** The COPY query of streamRunTrades: its text lines are tradeFromCopyFields' input. */
+export function runTradesQuery(runId: number, filterBySymbols: boolean): string {
   const where = filterBySymbols
     ? `WHERE t.symbol = ANY ((SELECT symbols FROM fifo_computation_log WHERE id = ${assertId(runId)})::text[])`
     : "";
-  const query = `SELECT t.id, t.symbol, t.side, t.size, t.price, t.fee_usd, t.order_time, t.status, t.pnl_usd, t.parent_id
+  return `SELECT t.id, t.symbol, t.side, t.size, t.price, t.fee_usd, t.order_time, t.status, t.pnl_usd, t.parent_id
     FROM fifo_trades t ${where} ORDER BY t.symbol, t.order_time, t.id`;
-  for await (const f of reader.copyOut(query)) {
-    yield {
-      id: Number(f[0]),
-      symbol: f[1] ?? "",
-      side: f[2] ?? "",
-      size: f[3] ?? "",
-      price: f[4] ?? "",
-      feeUsd: f[5] ?? "0",
-      orderTime: f[6] ?? "",
-      status: f[7] ?? "",
-      oldPnlUsd: f[8] ?? null,
-      oldParentId: f[9] == null ? null : Number(f[9]),
-    };
-  }
+}
+
+/** The fields of one runTradesQuery line (symbol second: allocation workers route lines by it). */
+export function tradeFromCopyFields(f: (string | null)[]): TradeRow {
+  return {
+    id: Number(f[0]),
+    symbol: f[1] ?? "",
+    side: f[2] ?? "",
+    size: f[3] ?? "",
+    price: f[4] ?? "",
+    feeUsd: f[5] ?? "0",
+    orderTime: f[6] ?? "",
+    status: f[7] ?? "",
+    oldPnlUsd: f[8] ?? null,
+    oldParentId: f[9] == null ? null : Number(f[9]),
+  };
 }
 
 /** The symbols a run covers: the requested ones, or every symbol with trades. */

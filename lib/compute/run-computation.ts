@@ -3,7 +3,7 @@
 // symbols in ONE transaction, so a crash, a kill or a cancel leaves the previous results intact.
 import type { LotMethod } from "@/lib/fifo";
 import { fixVersionMethod, methodForRun } from "@/db/compute/methods";
-import { clearResults, writeAllocations, writeSnapshots, writeUnmatchedSells, type AllocationOut } from "@/db/compute/allocation-store";
+import { ALLOCATION_COLUMNS, clearResults, writeAllocations, writeSnapshots, writeUnmatchedSells, type AllocationOut } from "@/db/compute/allocation-store";
 import { ensureVersionPartition, partitionName, replaceVersionAllocations } from "@/db/compute/version-partitions";
 import { acceptedCauses } from "@/db/compute/pnl-differences";
 import { syncReviewItems } from "@/db/compute/review-sync";
@@ -26,12 +26,13 @@ import { readComputeSettings, type ComputeSettings } from "@/db/compute/settings
 import { advanceFingerprints, fingerprintSnapshots } from "@/db/compute/snapshot-fingerprints";
 import { tradesAfter, tradesStamp, writeMonthEnds } from "@/db/compute/snapshots";
 import { withTradesSnapshot } from "@/db/compute/trade-snapshot";
-import { countTrades, streamRunTrades, symbolsWithTrades, type TradeRow } from "@/db/compute/trade-stream";
+import { countTrades, runTradesQuery, streamRunTrades, symbolsWithTrades, type TradeRow } from "@/db/compute/trade-stream";
 import type { ResumedSymbol } from "@/db/read-model-delta";
 import { refreshReadModels, sourceStamp } from "@/db/read-models";
 import type { SqlClient } from "@/db/sql-client";
 import { liveRunIds, registerLiveRun, unregisterLiveRun } from "./live-runs";
 import { ProgressTracker } from "./progress-tracker";
+import { allocationWorkerCount, type AllocationWorkers, startAllocationWorkers } from "./allocate-on-workers";
 import { FindingsCollector } from "./findings";
 import { TradeAllocator } from "./trade-allocator";
 import { planSymbols, type SymbolPlan } from "./run-plan";
@@ -68,7 +69,15 @@ export interface ExecuteOptions {
   onProgress?: (progress: RunProgress) => void;
   /** The caller (the job runner) already moved the run from queued to running. */
   alreadyClaimed?: boolean;
+  /**
+   * Worker threads for a full run's matching on a real server; 0 = this thread. Default:
+   * allocationWorkerCount() for runs of at least WORKERS_FROM_TRADES trades.
+   */
+  allocationWorkers?: number;
 }
+
+/** Below this many trades, starting workers costs more than they save. */
+const WORKERS_FROM_TRADES = 50_000;
 
 class RunCancelled extends Error {
   constructor() {
@@ -122,6 +131,7 @@ export async function executeRun(db: SqlClient, runId: number, options: ExecuteO
       },
       fullRecomputes,
       timings,
+      allocationWorkers: options.allocationWorkers,
     });
   } catch (error) {
     const lost = lostClaim ?? (error instanceof RunClaimLostError ? error.message : null);
@@ -156,6 +166,7 @@ interface RunContext {
   signal: AbortSignal;
   publish: (progress: RunProgress) => void;
   fullRecomputes: { symbol: string; reason: string }[];
+  allocationWorkers: number | undefined;
 }
 
 interface PreparedRun {
@@ -229,12 +240,20 @@ async function computeAndCommit(db: SqlClient, run: RunRow, context: RunContext)
     return withTradesSnapshot(db, async (reader) => {
       const prepared = await prepareRun(db, run, context, reader);
       const collector = new FindingsCollector(prepared.settings);
-      await db.transaction(async (tx) => {
-        // The run's statements are one-offs over many rows: JIT compiling them costs seconds, saves nothing.
-        await tx.exec("SET LOCAL jit = off");
-        await clearPrevious(tx, prepared);
-        await writeResults(tx, prepared, collector, allocate(readTrades(reader, tx, prepared), prepared, collector));
-      });
+      const workers = await allocationWorkersFor(prepared, context);
+      try {
+        await db.transaction(async (tx) => {
+          // The run's statements are one-offs over many rows: JIT compiling them costs seconds, saves nothing.
+          await tx.exec("SET LOCAL jit = off");
+          await clearPrevious(tx, prepared);
+          const write: AllocationWriter = workers
+            ? (table) => writeOnWorkers(tx, table, workers, reader, prepared, collector)
+            : (table) => writeAllocations(tx, run.allocation_version, run.id, allocate(readTrades(reader, tx, prepared), prepared, collector), table);
+          await writeResults(tx, prepared, collector, write);
+        });
+      } finally {
+        await workers?.close();
+      }
       return committed(prepared, collector);
     });
   }
@@ -252,7 +271,7 @@ async function computeAndCommit(db: SqlClient, run: RunRow, context: RunContext)
       throw new Error("trades of these symbols changed while the run was computing; start the run again");
     }
     await clearPrevious(tx, prepared);
-    await writeResults(tx, prepared, collector, fromArray(allocations));
+    await writeResults(tx, prepared, collector, (table) => writeAllocations(tx, run.allocation_version, run.id, fromArray(allocations), table));
   });
   return committed(prepared, collector);
 }
@@ -310,24 +329,51 @@ function readTrades(db: SqlClient, tx: SqlClient, p: PreparedRun): AsyncIterable
   return p.run.mode === "full" ? streamRunTrades(db, tx, p.run.id, p.run.symbols !== null) : pagedTrades(db, p.plans);
 }
 
+/** Started worker threads when a full run on a real server is worth them, else null (this thread). */
+async function allocationWorkersFor(p: PreparedRun, context: RunContext): Promise<AllocationWorkers | null> {
+  if (p.run.mode !== "full") return null;
+  const count = context.allocationWorkers ?? (p.tracker.tradesTotal >= WORKERS_FROM_TRADES ? allocationWorkerCount() : 0);
+  if (count < 1) return null;
+  const workers = await startAllocationWorkers(count, { version: p.run.allocation_version, runId: p.run.id, method: p.method, settings: p.settings });
+  if (workers) context.timings.allocation_workers = count; // in the summary's timings: how the run matched
+  return workers;
+}
+
+/** The full run's trades through the workers (lib/compute/allocate-on-workers.ts) into `table`. */
+async function writeOnWorkers(
+  tx: SqlClient,
+  table: string,
+  workers: AllocationWorkers,
+  reader: SqlClient,
+  p: PreparedRun,
+  collector: FindingsCollector,
+): Promise<number> {
+  const { tracker } = p;
+  tracker.phase = "computing";
+  const trades = reader.copyOutText(runTradesQuery(p.run.id, p.run.symbols !== null));
+  const lines = workers.allocate(trades, collector, async (progress) => {
+    tracker.tradesDone = progress.trades;
+    tracker.symbolsDone = progress.symbolsFinished;
+    await p.checkpoint();
+  });
+  await tx.copyInText(table, ALLOCATION_COLUMNS, lines);
+  return workers.rowsWritten;
+}
+
 async function* fromArray<T>(items: T[]): AsyncIterable<T> {
   yield* items;
 }
 
-async function writeResults(
-  tx: SqlClient,
-  p: PreparedRun,
-  collector: FindingsCollector,
-  allocations: AsyncIterable<AllocationOut>,
-): Promise<void> {
+/** Computes the run's allocations into `table` (fifo_allocations, or a full run's fresh partition); how many. */
+type AllocationWriter = (table: string) => Promise<number>;
+
+async function writeResults(tx: SqlClient, p: PreparedRun, collector: FindingsCollector, write: AllocationWriter): Promise<void> {
   const { run, tracker } = p;
   const version = run.allocation_version;
   tracker.phase = "computing";
   const allocationsWritten = swapsPartition(run)
-    ? await replaceVersionAllocations(tx, version, run.id, (table) => writeAllocations(tx, version, run.id, allocations, table), () =>
-        p.timer("allocate"),
-      )
-    : await writeAllocations(tx, version, run.id, allocations);
+    ? await replaceVersionAllocations(tx, version, run.id, write, () => p.timer("allocate"))
+    : await write("fifo_allocations");
   p.timer(swapsPartition(run) ? "index_swap" : "allocate");
   await fixVersionMethod(tx, version, p.method, run.id);
 
