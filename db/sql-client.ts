@@ -70,13 +70,14 @@ export function encodeCopyRow(row: CopyRow): string {
   for (let i = 0; i < row.length; i++) {
     const value = row[i];
     if (i > 0) line += "\t";
-    if (value === null || value === undefined) line += "\\N";
-    else {
-      const text = String(value);
-      line += /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!) : text;
-    }
+    line += value === null || value === undefined ? "\\N" : escapeCopyText(String(value));
   }
   return line + "\n";
+}
+
+/** A text value as one COPY text field (not NULL). */
+export function escapeCopyText(text: string): string {
+  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!) : text;
 }
 
 const UNESCAPES: Record<string, string> = { "\\": "\\", t: "\t", n: "\n", r: "\r", b: "\b", f: "\f", v: "\v" };

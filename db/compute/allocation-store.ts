@@ -1,7 +1,7 @@
 // Writes a run's results: allocations and unmatched sells by COPY, inventory snapshots, after
 // clearing the previous results of the same version and symbols (all inside the run's transaction).
 import type { AllocationRow, UnmatchedSell } from "@/lib/fifo";
-import type { CopyRow, SqlClient } from "../sql-client";
+import { type CopyRow, escapeCopyText, type SqlClient } from "../sql-client";
 
 export const ALLOCATION_COLUMNS = [
   "allocation_version", "symbol", "sell_trade_id", "buy_trade_id", "allocated_size", "buy_price",
@@ -16,6 +16,14 @@ export function allocationCopyRow(version: number, runId: number, a: AllocationO
     version, a.symbol, a.sellTradeId, a.buyTradeId, a.allocatedSize, a.buyPrice, a.sellPrice,
     a.buyFeeUsd, a.sellFeeUsd, a.pnlUsd, a.buyTime, a.sellTime, runId,
   ];
+}
+
+/**
+ * encodeCopyRow(allocationCopyRow(...)) without the array and the per-field escape checks: sizes,
+ * prices, fees and PnL are the engine's decimal strings (digits, point, sign) and the ids numbers.
+ */
+export function allocationCopyLine(version: number, runId: number, a: AllocationOut): string {
+  return `${version}\t${escapeCopyText(a.symbol)}\t${a.sellTradeId}\t${a.buyTradeId}\t${a.allocatedSize}\t${a.buyPrice}\t${a.sellPrice}\t${a.buyFeeUsd}\t${a.sellFeeUsd}\t${a.pnlUsd}\t${escapeCopyText(a.buyTime)}\t${escapeCopyText(a.sellTime)}\t${runId}\n`;
 }
 
 /** `keepAllocations`: a full run that swaps in a whole new partition leaves the old one to the swap. */

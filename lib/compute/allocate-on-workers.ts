@@ -60,7 +60,7 @@ export interface WorkerProgress {
 export async function startAllocationWorkers(count: number, setup: WorkerSetup): Promise<AllocationWorkers | null> {
   const file = workerScript();
   if (!file || count < 1) return null;
-  const workers = Array.from({ length: count }, () => new Worker(file, { workerData: setup, execArgv: [] }));
+  const workers = Array.from({ length: count }, () => spawn(file, setup));
   try {
     await Promise.all(workers.map(ready));
     return new AllocationWorkers(workers);
@@ -69,6 +69,16 @@ export async function startAllocationWorkers(count: number, setup: WorkerSetup):
     console.warn(`allocation workers did not start, the run matches on one thread: ${error instanceof Error ? error.message : error}`);
     return null;
   }
+}
+
+function spawn(file: string, setup: WorkerSetup): Worker {
+  return new Worker(file, {
+    workerData: setup,
+    execArgv: process.execArgv.filter((a) => a.startsWith("--cpu-prof")), // profiles, if this process takes them
+    // Matching makes many short-lived objects: with V8's default young generation, GC was over a
+    // quarter of a worker's time (measured at 1M trades: allocation phase 9.9 s -> 8.1-8.9 s at 64 MB).
+    resourceLimits: { maxYoungGenerationSizeMb: 64 },
+  });
 }
 
 function workerScript(): string | null {

@@ -2,9 +2,9 @@
 // lines of trades, puts them through the engine, and sends back allocation COPY lines and, as
 // each symbol ends, its findings. Stops taking work while too much of its output is unwritten.
 import { parentPort, workerData } from "node:worker_threads";
-import { allocationCopyRow } from "@/db/compute/allocation-store";
+import { allocationCopyLine } from "@/db/compute/allocation-store";
 import { tradeFromCopyFields } from "@/db/compute/trade-stream";
-import { decodeCopyLine, encodeCopyRow } from "@/db/sql-client";
+import { decodeCopyLine } from "@/db/sql-client";
 import type { FromWorker, ToWorker, WorkerSetup } from "./allocate-on-workers";
 import { FindingsCollector } from "./findings";
 import { TradeAllocator } from "./trade-allocator";
@@ -54,7 +54,7 @@ function allocateLines(lines: string): void {
     const trade = tradeFromCopyFields(decodeCopyLine(lines.slice(start, end)));
     start = end + 1;
     for (const a of allocator.apply(trade)) {
-      rows += encodeCopyRow(allocationCopyRow(setup.version, setup.runId, a));
+      rows += allocationCopyLine(setup.version, setup.runId, a);
       count++;
     }
   }

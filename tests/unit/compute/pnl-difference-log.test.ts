@@ -11,7 +11,8 @@ const decimal = fc.tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 20n }), 
 
 const difference: fc.Arbitrary<PnlDifference> = fc.record({
   id: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
-  symbol: fc.string({ minLength: 1, maxLength: 20 }), // the bot's symbols: any text, quotes and tabs included
+  // the bot's symbols: any text PostgreSQL can hold (all but NUL), quotes and tabs included
+  symbol: fc.string({ minLength: 1, maxLength: 20, unit: "binary" }).filter((s) => !s.includes("\0")),
   orderTime: fc.date({ min: new Date("2000-01-01"), max: new Date("2100-01-01"), noInvalidDate: true }).map((d) => d.toISOString()),
   oldPnlUsd: decimal,
   newPnlUsd: decimal,
@@ -32,5 +33,25 @@ describe("PnlDifferenceLog", () => {
         expect([...log]).toEqual(differences); // read twice: nothing is consumed
       }),
     );
+  });
+
+  it("moves its rows to another log unchanged (drain, then pushEncoded)", () => {
+    fc.assert(
+      fc.property(fc.array(difference, { maxLength: 20 }), fc.array(difference, { maxLength: 20 }), (first, second) => {
+        const a = new PnlDifferenceLog();
+        const b = new PnlDifferenceLog();
+        for (const d of first) b.push(d);
+        for (const d of second) a.push(d);
+        b.pushEncoded(a.drain());
+        expect(a.length).toBe(0);
+        expect([...b]).toEqual([...first, ...second]);
+      }),
+    );
+  });
+
+  it("refuses a symbol with NUL, which would shift the fields", () => {
+    const log = new PnlDifferenceLog();
+    const d = { id: 1, symbol: "A\0B", orderTime: "t", oldPnlUsd: "1", newPnlUsd: "2", differenceUsd: "1", aboveItemThreshold: false, oldParentId: null, cause: DISCREPANCY_CAUSES[0]! };
+    expect(() => log.push(d)).toThrow(/NUL/);
   });
 });
