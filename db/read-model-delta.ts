@@ -47,13 +47,19 @@ async function collectNewSells(tx: SqlClient, version: number, resumed: ResumedS
       buy_price numeric, sell_price numeric, buy_fee_usd numeric, sell_fee_usd numeric, pnl_usd numeric,
       sell_time timestamptz) ON COMMIT DROP;`);
   await tx.query(
+    // Per symbol one range of the (symbol, order_time, id) index, between the two points: as a
+    // plain join both bounds became bitmap scans, the lower one over the symbol's whole history.
     `INSERT INTO dash_new_sells
      SELECT t.id, t.symbol, t.order_time, t.size, t.parent_id, t.pnl_usd
      FROM unnest($2::text[], $3::timestamptz[], $4::bigint[]) AS p(symbol, last_order_time, last_trade_id)
      JOIN fifo_inventory_snapshot s ON s.allocation_version = $1 AND s.symbol = p.symbol
-     JOIN trade_records t ON t.symbol = p.symbol AND t.side = 'sell' AND ${VALID_TRADE}
-       AND (t.order_time, t.id) > (p.last_order_time, p.last_trade_id)
-       AND (t.order_time, t.id) <= (s.last_order_time, s.last_trade_id)`,
+     CROSS JOIN LATERAL (
+       SELECT t.* FROM trade_records t
+       WHERE t.symbol = p.symbol AND (t.order_time, t.id) > (p.last_order_time, p.last_trade_id)
+         AND (t.order_time, t.id) <= (s.last_order_time, s.last_trade_id)
+       ORDER BY t.order_time, t.id
+     ) t
+     WHERE t.side = 'sell' AND ${VALID_TRADE}`,
     [version, resumed.map((r) => r.symbol), resumed.map((r) => r.lastOrderTime), resumed.map((r) => r.lastTradeId)],
   );
   await tx.query(
@@ -81,14 +87,19 @@ async function addSellPnl(tx: SqlClient, version: number) {
        CASE WHEN h.trade_id IS NOT NULL THEN coalesce(a.pnl, 0) - coalesce(h.pnl_usd, 0) END
      FROM dash_new_sells n
      LEFT JOIN alloc a ON a.sell_trade_id = n.id
-     LEFT JOIN fifo_unmatched_sells u ON u.allocation_version = $1 AND u.sell_trade_id = n.id
-     LEFT JOIN historical_pnl_snapshot_20251120 h ON h.trade_id = n.id`,
+     -- key lookups per new sell: as joins, both whole tables were hashed for a few hundred sells
+     LEFT JOIN LATERAL (
+       SELECT u.unmatched_size FROM fifo_unmatched_sells u WHERE u.allocation_version = $1 AND u.sell_trade_id = n.id OFFSET 0
+     ) u ON true
+     LEFT JOIN LATERAL (SELECT h.trade_id, h.pnl_usd FROM historical_pnl_snapshot_20251120 h WHERE h.trade_id = n.id OFFSET 0) h ON true`,
     [version],
   );
   await tx.exec(`DROP TABLE IF EXISTS pg_temp.${NEW_SELL_PNL}; CREATE TEMP TABLE ${NEW_SELL_PNL} (LIKE dash_sell_pnl) ON COMMIT DROP;`);
   await tx.query(
+    // One key lookup per new sell, whatever the statistics of the version's freshly rebuilt
+    // dash_sell_pnl say (OFFSET 0 keeps the planner from turning it back into a hash join of all).
     `INSERT INTO ${NEW_SELL_PNL} SELECT d.* FROM dash_new_sells n
-     JOIN dash_sell_pnl d ON d.allocation_version = $1 AND d.sell_trade_id = n.id`,
+     CROSS JOIN LATERAL (SELECT * FROM dash_sell_pnl d WHERE d.allocation_version = $1 AND d.sell_trade_id = n.id OFFSET 0) d`,
     [version],
   );
   if (tx.engine === "postgres") await tx.exec(`ANALYZE ${NEW_SELL_PNL}`);

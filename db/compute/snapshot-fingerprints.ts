@@ -91,13 +91,16 @@ export async function advanceFingerprints(
     [version, resumed.map((r) => r.symbol)],
   );
   const previous = new Map(resumed.map((r) => [r.symbol, r]));
+  // Per symbol, a range of the (symbol, order_time, id) index: as a plain join the planner hashed
+  // every trade of the history to find the few new ones (measured at 1M trades: 170 ms -> 1 ms).
   const added = await reader.query<{ symbol: string; n: number; checksum: string }>(
-    `SELECT p.symbol, count(t.id)::bigint AS n, coalesce(sum(${ROW_HASH}) FILTER (WHERE t.id IS NOT NULL), 0)::text AS checksum
+    `SELECT p.symbol, a.n, a.checksum
      FROM unnest($1::text[], $2::timestamptz[], $3::bigint[], $4::timestamptz[], $5::bigint[])
        AS p(symbol, from_time, from_id, to_time, to_id)
-     LEFT JOIN fifo_trades t ON t.symbol = p.symbol
-       AND (t.order_time, t.id) > (p.from_time, p.from_id) AND (t.order_time, t.id) <= (p.to_time, p.to_id)
-     GROUP BY p.symbol`,
+     CROSS JOIN LATERAL (
+       SELECT count(*)::bigint AS n, coalesce(sum(${ROW_HASH}), 0)::text AS checksum FROM fifo_trades t
+       WHERE t.symbol = p.symbol AND (t.order_time, t.id) > (p.from_time, p.from_id) AND (t.order_time, t.id) <= (p.to_time, p.to_id)
+     ) a`,
     [
       points.map((p) => p.symbol),
       points.map((p) => previous.get(p.symbol)!.point.lastOrderTime),
