@@ -35,7 +35,7 @@ export interface SqlClient {
   /** copyOut's text as it comes: chunks of COPY text lines, a line possibly split across two. */
   copyOutText(query: string): AsyncIterable<string>;
   /** Bulk load of COPY text already encoded (whole lines, encodeCopyRow's format). */
-  copyInText(table: string, columns: readonly string[], chunks: AsyncIterable<string>): Promise<void>;
+  copyInText(table: string, columns: readonly string[], chunks: Iterable<string> | AsyncIterable<string>): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -7,7 +7,7 @@
 // symbols recomputed from their first trade, added to the stored ones for resumed symbols, and
 // recounted in SQL only for a resumed symbol whose stored differences the run replaced.
 import { EXAMPLES_PER_CAUSE as EXAMPLES, type CauseTotal } from "@/lib/compute/cause-totals";
-import type { PnlDifference } from "@/lib/compute/review-candidates";
+import { type PnlDifference, PnlDifferenceLog } from "@/lib/compute/review-candidates";
 import type { SqlClient } from "../sql-client";
 import { replaceVersionRows } from "./version-partitions";
 
@@ -42,9 +42,17 @@ export async function storeDifferences(tx: SqlClient, s: StoreDifferences): Prom
       yield [s.version, d.id, d.symbol, d.orderTime, d.oldParentId, d.oldPnlUsd, d.newPnlUsd, d.differenceUsd, d.cause, s.runId];
     }
   };
+  // A run's log holds its rows as COPY text already.
+  const copy = (table: string) =>
+    s.differences instanceof PnlDifferenceLog
+      ? tx.copyInText(table, DIFFERENCE_COLUMNS, s.differences.copyLines(s.version, s.runId))
+      : tx.copyIn(table, DIFFERENCE_COLUMNS, rows());
   let replaced: string[] = [];
   if (s.swap) {
-    await replaceVersionRows(tx, "fifo_pnl_differences", s.version, s.runId, (table) => tx.copyIn(table, DIFFERENCE_COLUMNS, rows()));
+    await replaceVersionRows(tx, "fifo_pnl_differences", s.version, s.runId, async (table) => {
+      await copy(table);
+      return 0;
+    });
   } else {
     const deleted = await tx.query<{ symbol: string }>(
       `WITH gone AS (
@@ -56,7 +64,7 @@ export async function storeDifferences(tx: SqlClient, s: StoreDifferences): Prom
       [s.version, s.symbols],
     );
     replaced = deleted.map((r) => r.symbol).filter((symbol) => s.resumed.has(symbol));
-    await tx.copyIn("fifo_pnl_differences", DIFFERENCE_COLUMNS, rows());
+    await copy("fifo_pnl_differences");
   }
   await writeCauseTotals(tx, s, replaced);
 }

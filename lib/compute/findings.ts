@@ -76,7 +76,7 @@ export class FindingsCollector {
   /** Unmatched sells, unusable trades, and the differing sells a person must look at. */
   *candidates(acceptedCauses: ReadonlySet<string>): Iterable<ReviewCandidate> {
     yield* this.problems;
-    yield* pnlDiscrepancyCandidates(this.pnlDifferences, this.settings, acceptedCauses);
+    yield* pnlDiscrepancyCandidates(this.pnlDifferences.needingReview(acceptedCauses), this.settings, acceptedCauses);
   }
 
   /** Symbols that read trades or were recomputed from their first trade. */

@@ -5,6 +5,7 @@ import Big from "big.js";
 import { severityFor, type UnmatchedSell, type UnusableTrade } from "@/lib/fifo";
 import type { ReviewCandidate } from "@/db/compute/review-sync";
 import type { ComputeSettings } from "@/db/compute/settings";
+import { decodeCopyField, escapeCopyText } from "@/db/sql-client";
 import type { DiscrepancyCause } from "./discrepancy-causes";
 
 export function unmatchedCandidate(u: UnmatchedSell, settings: ComputeSettings): ReviewCandidate {
@@ -64,13 +65,12 @@ export interface PnlDifference {
   cause: DiscrepancyCause;
 }
 
-const SEPARATOR = "\0";
-
 /**
- * Every differing sell of a run, each kept as one compact string and read back one at a time: a
- * full run on a real history has one per sell (measured at 1,000,000 trades: ~480,000), and as
- * objects with their decimal strings they held most of the run's memory. Fields are joined by NUL,
- * which no PostgreSQL text value (a symbol) can contain; cheaper than JSON, which cost 5% of a run.
+ * Every differing sell of a run, each kept as one compact string: a full run on a real history
+ * has one per sell (measured at 1,000,000 trades: ~405,000), and as objects with their decimal
+ * strings they held most of the run's memory. Each string is the sell's fifo_pnl_differences row
+ * in COPY text (sell_trade_id .. cause) plus whether it is above the item threshold, so storing
+ * the rows is a join, and picking the few a person must see reads only the last two fields.
  */
 export class PnlDifferenceLog implements Iterable<PnlDifference> {
   private readonly rows: string[] = [];
@@ -80,9 +80,8 @@ export class PnlDifferenceLog implements Iterable<PnlDifference> {
   }
 
   push(d: PnlDifference): void {
-    if (d.symbol.includes(SEPARATOR)) throw new Error("a symbol with a NUL character cannot be logged");
     this.rows.push(
-      `${d.id}\0${d.symbol}\0${d.orderTime}\0${d.oldParentId ?? ""}\0${d.oldPnlUsd}\0${d.newPnlUsd}\0${d.differenceUsd}\0${d.aboveItemThreshold ? 1 : 0}\0${d.cause}`,
+      `${d.id}\t${escapeCopyText(d.symbol)}\t${escapeCopyText(d.orderTime)}\t${d.oldParentId ?? "\\N"}\t${d.oldPnlUsd}\t${d.newPnlUsd}\t${d.differenceUsd}\t${d.cause}\t${d.aboveItemThreshold ? 1 : 0}`,
     );
   }
 
@@ -96,25 +95,48 @@ export class PnlDifferenceLog implements Iterable<PnlDifference> {
     for (const row of rows) this.rows.push(row);
   }
 
-  *[Symbol.iterator](): Iterator<PnlDifference> {
+  /** COPY text for fifo_pnl_differences (DIFFERENCE_COLUMNS), in chunks of whole lines. */
+  *copyLines(version: number, runId: number): Iterable<string> {
+    let chunk = "";
     for (const row of this.rows) {
-      const [id, symbol, orderTime, oldParentId, oldPnlUsd, newPnlUsd, differenceUsd, above, cause] = row.split(SEPARATOR) as [
-        string, string, string, string, string, string, string, string, DiscrepancyCause,
-      ];
-      yield {
-        id: Number(id),
-        symbol,
-        orderTime,
-        oldParentId: oldParentId === "" ? null : Number(oldParentId),
-        oldPnlUsd,
-        newPnlUsd,
-        differenceUsd,
-        aboveItemThreshold: above === "1",
-        cause,
-      };
+      chunk += `${version}\t${row.slice(0, -2)}\t${runId}\n`; // without the threshold flag
+      if (chunk.length > 1 << 16) {
+        yield chunk;
+        chunk = "";
+      }
+    }
+    if (chunk) yield chunk;
+  }
+
+  /** The differences whose cause is unexplained or which are above the item threshold, unless their cause is accepted. */
+  *needingReview(acceptedCauses: ReadonlySet<string>): Iterable<PnlDifference> {
+    for (const row of this.rows) {
+      const above = row.endsWith("1");
+      const cause = row.slice(row.lastIndexOf("\t", row.length - 3) + 1, -2);
+      if ((above || cause === "unexplained") && !acceptedCauses.has(cause)) yield parseRow(row);
     }
   }
 
+  *[Symbol.iterator](): Iterator<PnlDifference> {
+    for (const row of this.rows) yield parseRow(row);
+  }
+}
+
+function parseRow(row: string): PnlDifference {
+  const [id, symbol, orderTime, oldParentId, oldPnlUsd, newPnlUsd, differenceUsd, cause, above] = row.split("\t") as [
+    string, string, string, string, string, string, string, DiscrepancyCause, string,
+  ];
+  return {
+    id: Number(id),
+    symbol: decodeCopyField(symbol)!,
+    orderTime: decodeCopyField(orderTime)!,
+    oldParentId: oldParentId === "\\N" ? null : Number(oldParentId),
+    oldPnlUsd,
+    newPnlUsd,
+    differenceUsd,
+    aboveItemThreshold: above === "1",
+    cause,
+  };
 }
 
 /** The sell's old pnl_usd against the sum of its new allocations' PnL; null when within tolerance. */

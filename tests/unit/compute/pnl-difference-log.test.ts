@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { PnlDifferenceLog, type PnlDifference } from "@/lib/compute/review-candidates";
 import { DISCREPANCY_CAUSES } from "@/lib/compute/discrepancy-causes";
+import { encodeCopyRow } from "@/db/sql-client";
 
 const decimal = fc.tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.nat({ max: 12 })).map(([negative, digits, scale]) => {
   const text = digits.toString().padStart(scale + 1, "0");
@@ -11,8 +12,7 @@ const decimal = fc.tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 20n }), 
 
 const difference: fc.Arbitrary<PnlDifference> = fc.record({
   id: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
-  // the bot's symbols: any text PostgreSQL can hold (all but NUL), quotes and tabs included
-  symbol: fc.string({ minLength: 1, maxLength: 20, unit: "binary" }).filter((s) => !s.includes("\0")),
+  symbol: fc.string({ minLength: 1, maxLength: 20, unit: "binary" }), // the bot's symbols: any text, tabs and backslashes included
   orderTime: fc.date({ min: new Date("2000-01-01"), max: new Date("2100-01-01"), noInvalidDate: true }).map((d) => d.toISOString()),
   oldPnlUsd: decimal,
   newPnlUsd: decimal,
@@ -49,9 +49,30 @@ describe("PnlDifferenceLog", () => {
     );
   });
 
-  it("refuses a symbol with NUL, which would shift the fields", () => {
-    const log = new PnlDifferenceLog();
-    const d = { id: 1, symbol: "A\0B", orderTime: "t", oldPnlUsd: "1", newPnlUsd: "2", differenceUsd: "1", aboveItemThreshold: false, oldParentId: null, cause: DISCREPANCY_CAUSES[0]! };
-    expect(() => log.push(d)).toThrow(/NUL/);
+  it("writes each difference as its fifo_pnl_differences COPY line", () => {
+    fc.assert(
+      fc.property(fc.array(difference, { maxLength: 30 }), fc.integer({ min: 1, max: 99 }), fc.integer({ min: 1, max: 9999 }), (differences, version, runId) => {
+        const log = new PnlDifferenceLog();
+        for (const d of differences) log.push(d);
+        const lines = [...log.copyLines(version, runId)].join("");
+        const expected = differences
+          .map((d) => encodeCopyRow([version, d.id, d.symbol, d.orderTime, d.oldParentId, d.oldPnlUsd, d.newPnlUsd, d.differenceUsd, d.cause, runId]))
+          .join("");
+        expect(lines).toBe(expected);
+      }),
+    );
+  });
+
+  it("picks for review exactly the unexplained or large differences whose cause is not accepted", () => {
+    fc.assert(
+      fc.property(fc.array(difference, { maxLength: 40 }), fc.subarray([...DISCREPANCY_CAUSES]), (differences, accepted) => {
+        const log = new PnlDifferenceLog();
+        for (const d of differences) log.push(d);
+        const acceptedSet = new Set<string>(accepted);
+        expect([...log.needingReview(acceptedSet)]).toEqual(
+          differences.filter((d) => (d.cause === "unexplained" || d.aboveItemThreshold) && !acceptedSet.has(d.cause)),
+        );
+      }),
+    );
   });
 });
