@@ -171,7 +171,9 @@ async function prepareBuild(tx: SqlClient, wholeSet: boolean) {
   // the discrepancy checks took 3x longer as nested loops). Rebuilds of a few symbols keep them.
   // And hash aggregates and joins, not sorts: the fresh tables have no statistics yet, and on
   // their tiny estimates the planner sorted ~100,000 rows per GROUP BY (measured: 2x slower).
-  if (wholeSet) await tx.exec("SET LOCAL enable_nestloop = off; SET LOCAL enable_sort = off");
+  // And whole tables (or a share of their symbols) read by sequential scan, not through a bitmap of
+  // an index that selects most of the table anyway (measured: the discrepancy checks 23% faster).
+  if (wholeSet) await tx.exec("SET LOCAL enable_nestloop = off; SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off");
 }
 
 /** The full rebuild on one connection, inside the rebuild's transaction. */

@@ -50,27 +50,35 @@ export function withWholeTableScan<T>(db: SqlClient, fn: (tx: SqlClient) => Prom
 /**
  * After a run wrote its snapshots: fingerprint every snapshot's trades up to its point. `reader` is
  * the connection the run read its trades on (withTradesSnapshot): the fingerprint must describe
- * exactly the trades the run saw, not those visible to `tx` now.
+ * exactly the trades the run saw, not those visible to `tx` now. `computed`: the same fingerprints,
+ * already being computed from the run's own points (fingerprintsAtPoints on `reader`).
  */
-export async function fingerprintSnapshots(tx: SqlClient, version: number, symbols: string[], reader: SqlClient = tx): Promise<void> {
-  const points = await tx.query<{ symbol: string; last_order_time: string | null; last_trade_id: number | null }>(
-    `SELECT symbol, last_order_time, last_trade_id FROM fifo_inventory_snapshot
-     WHERE allocation_version = $1 AND symbol = ANY ($2::text[])`,
-    [version, symbols],
-  );
-  const fingerprints = await fingerprintsAtPoints(
-    reader,
-    points.map((p) => ({
-      symbol: p.symbol,
-      point: p.last_order_time != null && p.last_trade_id != null ? { lastOrderTime: p.last_order_time, lastTradeId: p.last_trade_id } : null,
-    })),
-  );
+export async function fingerprintSnapshots(
+  tx: SqlClient,
+  version: number,
+  symbols: string[],
+  reader: SqlClient = tx,
+  computed?: Promise<Map<string, PointFingerprint>>,
+): Promise<void> {
+  const fingerprints = await (computed ?? storedPoints(tx, version, symbols).then((points) => fingerprintsAtPoints(reader, points)));
   await tx.query(
     `UPDATE fifo_inventory_snapshot s SET trades_checksum = f.checksum, trades_processed = f.n
      FROM unnest($2::text[], $3::bigint[], $4::text[]) AS f(symbol, n, checksum)
      WHERE s.allocation_version = $1 AND s.symbol = f.symbol`,
     [version, [...fingerprints.keys()], [...fingerprints.values()].map((f) => f.count), [...fingerprints.values()].map((f) => f.checksum)],
   );
+}
+
+async function storedPoints(tx: SqlClient, version: number, symbols: string[]) {
+  const points = await tx.query<{ symbol: string; last_order_time: string | null; last_trade_id: number | null }>(
+    `SELECT symbol, last_order_time, last_trade_id FROM fifo_inventory_snapshot
+     WHERE allocation_version = $1 AND symbol = ANY ($2::text[])`,
+    [version, symbols],
+  );
+  return points.map((p) => ({
+    symbol: p.symbol,
+    point: p.last_order_time != null && p.last_trade_id != null ? { lastOrderTime: p.last_order_time, lastTradeId: p.last_trade_id } : null,
+  }));
 }
 
 /**
