@@ -113,14 +113,43 @@ describe("compute-allocations and validate-allocations", () => {
   }, 180_000);
 
   test("two runs of one version at once: the second is refused", async () => {
+    // On a real server the first run is held after it computed (a table it writes then is locked
+    // here), so it is surely still running when the second starts, however fast the machine.
+    const hold = process.env.TEST_DATABASE_URL ? await holdTable("fifo_inventory_month_end") : null;
     const first = startScript("compute-allocations.ts", ["--all-symbols", "--version", "1"], {
       env: { ...target.env, PROGRESS_LOG_INTERVAL_MS: "0" },
     });
-    await first.waitFor(/computing/);
-    const second = await compute("--all-symbols", "--version", "1");
-    expect(second.code).not.toBe(0);
-    // A real server refuses the run; the embedded database refuses the second process outright.
-    expect(second.stderr).toMatch(/already being computed|is in use by process/i);
+    try {
+      await first.waitFor(/computing/);
+      const second = await compute("--all-symbols", "--version", "1");
+      expect(second.code).not.toBe(0);
+      // A real server refuses the run; the embedded database refuses the second process outright.
+      expect(second.stderr).toMatch(/already being computed|is in use by process/i);
+    } finally {
+      await hold?.release();
+    }
     expect(await first.exited).toBe(0);
   }, 180_000);
 });
+
+/** Locks `table` in a transaction of its own until release() (real server only). */
+async function holdTable(table: string): Promise<{ release(): Promise<void> }> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const isLocked = new Promise<void>((resolve) => (locked = resolve));
+  const done = target.use((db) =>
+    db.transaction(async (tx) => {
+      await tx.exec(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+      locked();
+      await released;
+    }),
+  );
+  await isLocked;
+  return {
+    release: async () => {
+      release();
+      await done;
+    },
+  };
+}
