@@ -36,7 +36,7 @@ export type FromWorker =
   | { type: "error"; message: string };
 
 /** Trades' COPY text handed to workers and not yet matched, beyond which reading waits. */
-const MAX_UNMATCHED_CHARS = 16 << 20;
+const MAX_PENDING_CHARS = 16 << 20;
 const START_TIMEOUT_MS = 30_000;
 
 /** Worker threads a full run uses: FIFO_ALLOCATION_WORKERS (0 = none), else one per core (at most 4). */
@@ -130,7 +130,7 @@ export class AllocationWorkers {
   ): AsyncIterable<string> {
     const { workers } = this;
     const output = new AsyncQueue<{ worker: number; rows: string }>();
-    const unmatched = new Array<number>(workers.length).fill(0);
+    const pending = new Array<number>(workers.length).fill(0);
     const findings = new Map<string, SymbolFindings>();
     const symbolOrder: string[] = [];
     const status: WorkerProgress = { trades: 0, symbolsFinished: 0 };
@@ -146,7 +146,7 @@ export class AllocationWorkers {
     workers.forEach((worker, i) => {
       worker.on("message", (m: FromWorker) => {
         if (m.type === "rows") {
-          unmatched[i]! -= m.consumed;
+          pending[i]! -= m.consumed;
           status.trades += m.trades;
           this.rowsWritten += m.count;
           output.push({ worker: i, rows: m.rows });
@@ -170,17 +170,17 @@ export class AllocationWorkers {
       workers.length,
       (symbol) => {
         symbolOrder.push(decodeCopyField(symbol) ?? "");
-        return unmatched.indexOf(Math.min(...unmatched));
+        return pending.indexOf(Math.min(...pending));
       },
       (worker, lines) => {
-        unmatched[worker]! += lines.length;
+        pending[worker]! += lines.length;
         workers[worker]!.postMessage({ type: "trades", lines } satisfies ToWorker);
       },
     );
     const reading = (async () => {
       for await (const chunk of trades) {
         router.push(chunk);
-        while (!stopped && unmatched.reduce((a, b) => a + b, 0) > MAX_UNMATCHED_CHARS) await new Promise<void>((r) => (wakeReader = r));
+        while (!stopped && pending.reduce((a, b) => a + b, 0) > MAX_PENDING_CHARS) await new Promise<void>((r) => (wakeReader = r));
         if (stopped) return; // leaving the loop ends the COPY that reads the trades
       }
       router.end();
