@@ -5,6 +5,7 @@
 //   version's fifo_inventory_snapshot rows (every run rewrites those), e.g. after a run that did
 //   not call the hook, or after a version was deleted.
 // Live tables (manual_review_queue, fifo_computation_log, trade_records) are still read live.
+import { withLocalSettings } from "./compute/planner-settings";
 import { buildIndexesLike } from "./compute/version-partitions";
 import { applyIncrementalDelta, type ResumedSymbol } from "./read-model-delta";
 import { buildLoadTablesInParallel, dropLeftLoadTables, type ParallelBuild, readModelConnections, type Step } from "./read-model-parallel";
@@ -334,19 +335,16 @@ async function sumAllocationsBySell(tx: SqlClient, version: number, symbols: str
   await tx.exec(`DROP TABLE IF EXISTS pg_temp.${ALLOC_BY_SELL}`);
   // Grouped by sorting: a sell's allocations lie together (a run writes them so), and a hash of
   // five numeric sums per sell outgrew work_mem and spilled (measured: 1.43 s -> 1.12 s, 650,000 rows).
-  const [before] = await tx.query<{ hashagg: string; sort: string }>(
-    "SELECT current_setting('enable_hashagg') AS hashagg, current_setting('enable_sort') AS sort",
+  await withLocalSettings(tx, { enable_hashagg: "off", enable_sort: "on" }, (t) =>
+    t.query(
+      `CREATE TEMP TABLE ${ALLOC_BY_SELL} ON COMMIT DROP AS
+       SELECT sell_trade_id, symbol, sell_time, count(*)::int AS lots, sum(allocated_size) AS allocated, sum(pnl_usd) AS pnl,
+         sum(allocated_size * buy_price) AS cost, sum(allocated_size * sell_price) AS proceeds,
+         sum(buy_fee_usd + sell_fee_usd) AS fees
+       FROM fifo_allocations WHERE allocation_version = $1 AND ${IN_SCOPE} GROUP BY sell_trade_id, symbol, sell_time`,
+      [version, symbols],
+    ),
   );
-  await tx.exec("SET LOCAL enable_hashagg = off; SET LOCAL enable_sort = on");
-  await tx.query(
-    `CREATE TEMP TABLE ${ALLOC_BY_SELL} ON COMMIT DROP AS
-     SELECT sell_trade_id, symbol, sell_time, count(*)::int AS lots, sum(allocated_size) AS allocated, sum(pnl_usd) AS pnl,
-       sum(allocated_size * buy_price) AS cost, sum(allocated_size * sell_price) AS proceeds,
-       sum(buy_fee_usd + sell_fee_usd) AS fees
-     FROM fifo_allocations WHERE allocation_version = $1 AND ${IN_SCOPE} GROUP BY sell_trade_id, symbol, sell_time`,
-    [version, symbols],
-  );
-  await tx.query("SELECT set_config('enable_hashagg', $1, true), set_config('enable_sort', $2, true)", [before!.hashagg, before!.sort]);
 }
 
 async function buildSellPnl(tx: SqlClient, version: number, symbols: string[] | null, t: ReadModelTables) {
